@@ -1,0 +1,31 @@
+// Validation of incoming TradeRecords.
+#ifndef EVTRADE_COMMON_DOMAIN_RECORD_VALIDATION_H_
+#define EVTRADE_COMMON_DOMAIN_RECORD_VALIDATION_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "evtrade/v1/common.pb.h"
+
+namespace evtrade {
+
+// What is wrong with one field of a record.
+struct FieldError {
+  std::string field;   // as named in the proto, e.g. "period.month"
+  std::string reason;  // English, e.g. "must be 1..12, got 13"
+};
+
+// Normalizes `record` in place (codes trimmed and upper-cased, WLD -> W00,
+// manufacturer and source trimmed) and checks every domain rule: reporter a
+// known country (not World, not a special area), partner a known code,
+// flow specified, hs_code six digits, period within 1950..2100 and month
+// 1..12, value/quantity/net weight >= 0. Returns the first error.
+std::optional<FieldError> NormalizeAndValidate(v1::TradeRecord& record);
+
+// INVALID_ARGUMENT "<field>: <reason>".
+absl::Status ToInvalidArgument(const FieldError& error);
+
+}  // namespace evtrade
+
+#endif  // EVTRADE_COMMON_DOMAIN_RECORD_VALIDATION_H_
