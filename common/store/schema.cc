@@ -8,13 +8,15 @@ namespace {
 // Periods are stored as YYYYMM integers (202211). Flows as the v1::Flow
 // number. Powertrain classes as evtrade::PowertrainClass numbers.
 constexpr std::string_view kV1 = R"sql(
--- Single-row facts about the store: 'data_version' (grows with every
--- committed batch) and 'last_ingest_ms' (commit time, Unix ms).
+-- Single-row facts about the store, kept by the writer in each batch's
+-- transaction: 'data_version' (grows with every committed batch),
+-- 'last_ingest_ms' (commit time, Unix ms), 'record_count' (rows of records).
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('data_version', 0), ('last_ingest_ms', 0);
+INSERT INTO meta (key, value)
+  VALUES ('data_version', 0), ('last_ingest_ms', 0), ('record_count', 0);
 
 -- One row per committed ingest stream. `response` is the serialized
 -- evtrade.v1.IngestResponse, returned again on a replayed request_id.
