@@ -12,8 +12,9 @@ rendered objects against what the services need (DESIGN.md "Running"):
   * securityContext: non-root, read-only root filesystem, no privilege
     escalation, all capabilities dropped; the SQLite directory on a writable
     volume;
-  * a preStop pause and a terminationGracePeriodSeconds longer than that
-    pause plus the service's SIGTERM drain (EVTRADE_DRAIN_SECONDS);
+  * a preStop pause and a terminationGracePeriodSeconds at least that pause
+    plus the service's SIGTERM drain (EVTRADE_DRAIN_SECONDS) plus its
+    shutdown timeout for in-flight calls;
   * Prometheus scrape annotations on the metrics port;
   * every Service selects pods and its targetPorts are container ports;
   * the gateway reaches query pods through a headless Service as
@@ -34,6 +35,7 @@ import argparse
 import dataclasses
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -63,6 +65,9 @@ BINARIES = {
 STORE_BINARIES = ("ingest_service", "query_service")
 # The services' default --drain_seconds.
 DEFAULT_DRAIN_SECONDS = 1
+# How long in-flight calls get after the drain (shutdown_timeout in
+# common/server/server_runner.h).
+SHUTDOWN_TIMEOUT_SECONDS = 10
 # Kubernetes' default terminationGracePeriodSeconds.
 DEFAULT_GRACE_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
@@ -86,6 +91,31 @@ EXPECTATIONS = {
                         autoscaled=("gateway", "query-service")),
 }
 REQUIRED_OVERLAYS = tuple(EXPECTATIONS)
+
+
+FLAG_RE = re.compile(r"ABSL_FLAG\(\s*[^,]+,\s*(\w+)\s*,")
+
+
+def source_flags(repo_root):
+    """{binary: {EVTRADE_<FLAG>}} from the ABSL_FLAG definitions in each
+    binary's main.cc and in common/ (which every binary links), or None while
+    a main.cc does not exist yet. The services ignore unknown EVTRADE_*
+    variables, so a misspelt one would silently leave a default in force."""
+    common = set()
+    for dirpath, _, files in os.walk(os.path.join(repo_root, "common")):
+        for f in files:
+            if f.endswith(".cc"):
+                with open(os.path.join(dirpath, f)) as src:
+                    common |= set(FLAG_RE.findall(src.read()))
+    flags = {}
+    for binary in BINARIES:
+        main_cc = os.path.join(repo_root, binary, "main.cc")
+        if not os.path.isfile(main_cc):
+            return None
+        with open(main_cc) as src:
+            names = set(FLAG_RE.findall(src.read())) | common
+        flags[binary] = {"EVTRADE_" + n.upper() for n in names}
+    return flags
 
 
 class RenderError(Exception):
@@ -156,8 +186,9 @@ def selector_matches(selector, labels):
 class Checker:
     """Checks one rendered overlay; problems collect in self.errors."""
 
-    def __init__(self, overlay, docs, expectation):
+    def __init__(self, overlay, docs, expectation, flags=None):
         self.overlay = overlay
+        self.flags = flags
         self.docs = docs
         self.expect = expectation
         self.errors = []
@@ -236,6 +267,13 @@ class Checker:
                        f"{sorted(BINARIES)}")
             return
         env = self.container_env(where, c)
+        known = (self.flags or {}).get(binary)
+        if known is not None:
+            for var in sorted(v for v in env if v.startswith("EVTRADE_")):
+                if var not in known:
+                    self.error(where, f"{var} sets no flag of {binary} (its "
+                               f"flags: {', '.join(sorted(known))}); the "
+                               "service would ignore it")
 
         ports = {}  # env var -> port
         for var in info["listen"]:
@@ -326,16 +364,17 @@ class Checker:
         sleep = self.prestop_sleep(where, c)
         drain = env.get("EVTRADE_DRAIN_SECONDS") or DEFAULT_DRAIN_SECONDS
         try:
-            drain = int(drain)
+            drain = float(drain)
         except ValueError:
             self.error(where, f"EVTRADE_DRAIN_SECONDS={drain!r} not a number")
             drain = 0
         grace = spec.get("terminationGracePeriodSeconds",
                          DEFAULT_GRACE_SECONDS)
-        if sleep is not None and grace <= sleep + drain:
-            self.error(where, f"terminationGracePeriodSeconds {grace} leaves "
-                       f"no time to shut down after preStop {sleep}s + drain "
-                       f"{drain}s")
+        if sleep is not None and grace < sleep + drain + SHUTDOWN_TIMEOUT_SECONDS:
+            self.error(where, f"terminationGracePeriodSeconds {grace} < "
+                       f"preStop {sleep}s + drain {drain:g}s + shutdown "
+                       f"{SHUTDOWN_TIMEOUT_SECONDS}s: SIGKILL would cut "
+                       "in-flight calls")
 
         annotations = pod.get("metadata", {}).get("annotations") or {}
         metrics_port = ports.get(info["metrics"])
@@ -570,9 +609,11 @@ class Checker:
                            "selects its pods")
 
 
-def check_overlay(overlay, docs):
-    """Problems with one rendered overlay (empty list = passes)."""
-    return Checker(overlay, docs, EXPECTATIONS.get(overlay, Expectation())).run()
+def check_overlay(overlay, docs, flags=None):
+    """Problems with one rendered overlay (empty list = passes). `flags` as
+    from source_flags(); None skips the flag-name check."""
+    return Checker(overlay, docs, EXPECTATIONS.get(overlay, Expectation()),
+                   flags).run()
 
 
 def overlay_dirs(k8s_dir):
@@ -592,10 +633,13 @@ def main(argv):
     try:
         kubectl = find_kubectl(args.kubectl)
         overlays = overlay_dirs(args.k8s_dir)
+        flags = source_flags(os.path.dirname(os.path.abspath(args.k8s_dir)))
+        if flags is None:
+            print("flag names not checked: a service main.cc is missing")
         errors = [f"overlay {o!r} is missing from {args.k8s_dir}/overlays"
                   for o in REQUIRED_OVERLAYS if o not in overlays]
         for name, path in overlays.items():
-            problems = check_overlay(name, render(kubectl, path))
+            problems = check_overlay(name, render(kubectl, path), flags)
             print(f"{name}: {'ok' if not problems else 'FAILED'}")
             errors += problems
     except (RenderError, OSError, subprocess.TimeoutExpired) as e:

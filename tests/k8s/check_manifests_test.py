@@ -157,12 +157,12 @@ class CheckManifestsTest(unittest.TestCase):
     def test_grace_period_shorter_than_drain(self):
         def mutate(d):
             find(d, "Deployment", "gateway")["spec"]["template"]["spec"][
-                "terminationGracePeriodSeconds"] = 10
+                "terminationGracePeriodSeconds"] = 19
         self.assertFails(
             "dev", mutate,
             "[dev] Deployment/gateway container gateway: "
-            "terminationGracePeriodSeconds 10 leaves no time to shut down "
-            "after preStop 5s + drain 5s")
+            "terminationGracePeriodSeconds 19 < preStop 5s + drain 5s + "
+            "shutdown 10s: SIGKILL would cut in-flight calls")
 
     def test_prometheus_port_annotation(self):
         def mutate(d):
@@ -268,6 +268,37 @@ class CheckManifestsTest(unittest.TestCase):
             "dev", mutate,
             "[dev] Deployment/gateway: replicas 3, this overlay wants 1")
 
+    def test_misspelt_flag_variable(self):
+        # source_flags reads ABSL_FLAG definitions from a repo's sources.
+        with tempfile.TemporaryDirectory() as repo:
+            for binary, names in (
+                    ("ingest_service", "listen db token_file metrics_listen"),
+                    ("query_service", "listen db metrics_listen"),
+                    ("gateway", "listen query_addr http_listen")):
+                os.makedirs(os.path.join(repo, binary))
+                with open(os.path.join(repo, binary, "main.cc"), "w") as f:
+                    f.write("".join(f'ABSL_FLAG(std::string, {n},\n    "", "");\n'
+                                    for n in names.split()))
+            os.makedirs(os.path.join(repo, "common", "server"))
+            with open(os.path.join(repo, "common", "server", "f.cc"), "w") as f:
+                f.write("ABSL_FLAG(double, drain_seconds, 1, \"\");\n"
+                        "ABSL_FLAG(std::string, log_level, \"info\", \"\");\n")
+            flags = cm.source_flags(repo)
+            self.assertEqual(flags["query_service"], {
+                "EVTRADE_LISTEN", "EVTRADE_DB", "EVTRADE_METRICS_LISTEN",
+                "EVTRADE_DRAIN_SECONDS", "EVTRADE_LOG_LEVEL"})
+            for overlay, docs in self.rendered.items():
+                self.assertEqual(cm.check_overlay(overlay, docs, flags), [])
+            docs = copy.deepcopy(self.rendered["dev"])
+            configmap(docs, "gateway-config")["data"][
+                "EVTRADE_HTTP_LISTENER"] = "0.0.0.0:8081"
+            self.assertEqual(cm.check_overlay("dev", docs, flags), [
+                "[dev] Deployment/gateway container gateway: "
+                "EVTRADE_HTTP_LISTENER sets no flag of gateway (its flags: "
+                "EVTRADE_DRAIN_SECONDS, EVTRADE_HTTP_LISTEN, EVTRADE_LISTEN, "
+                "EVTRADE_LOG_LEVEL, EVTRADE_QUERY_ADDR); the service would "
+                "ignore it"])
+
     def run_script(self, k8s_dir):
         return subprocess.run(
             [sys.executable, SCRIPT, "--k8s-dir", k8s_dir],
@@ -288,7 +319,8 @@ class CheckManifestsTest(unittest.TestCase):
                 f.write(text.replace(probe + "50052", probe + "50051"))
             proc = self.run_script(k8s)
             self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertEqual(proc.stdout, "dev: FAILED\nprod: FAILED\n")
+            self.assertEqual(proc.stdout.splitlines()[-2:],
+                             ["dev: FAILED", "prod: FAILED"])
             self.assertEqual(proc.stderr.splitlines(), [
                 f"[{o}] Deployment/query-service container query-service: "
                 "readinessProbe.grpc.port 50051 is not the gRPC port 50052 "
