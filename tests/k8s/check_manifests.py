@@ -4,7 +4,8 @@
 Renders every overlay in k8s/overlays with `kubectl kustomize` and checks the
 rendered objects against what the services need (DESIGN.md "Running"):
 
-  * every container runs one of our binaries and listens, per its flags
+  * every container runs one of our binaries, at the path where the
+    Dockerfile installs it, and listens, per its flags
     (EVTRADE_<FLAG> variables from ConfigMaps/env), on non-loopback ports;
     each such port is a containerPort and every containerPort is one of them;
   * native gRPC liveness and readiness probes on the --listen port;
@@ -118,6 +119,28 @@ def source_flags(repo_root):
     return flags
 
 
+def image_binaries(repo_root):
+    """Paths of the binaries the Dockerfile's final stage installs (from its
+    `COPY --from=...` lines), or None without a Dockerfile. Docker cannot run
+    here, so this is how the manifests' commands are held to the image."""
+    path = os.path.join(repo_root, "Dockerfile")
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        text = re.sub(r"\\\n", " ", f.read())  # Join continued lines.
+    final_stage = re.split(r"(?m)^FROM\s", text)[-1]
+    installed = set()
+    for line in final_stage.splitlines():
+        words = line.split()
+        if len(words) >= 3 and words[0] == "COPY" and words[1].startswith(
+                "--from="):
+            dest = words[-1]
+            for src in words[2:-1]:
+                installed.add(posixpath.join(dest, posixpath.basename(src))
+                              if dest.endswith("/") else dest)
+    return installed
+
+
 class RenderError(Exception):
     pass
 
@@ -186,9 +209,11 @@ def selector_matches(selector, labels):
 class Checker:
     """Checks one rendered overlay; problems collect in self.errors."""
 
-    def __init__(self, overlay, docs, expectation, flags=None):
+    def __init__(self, overlay, docs, expectation, flags=None,
+                 image_paths=None):
         self.overlay = overlay
         self.flags = flags
+        self.image_paths = image_paths
         self.docs = docs
         self.expect = expectation
         self.errors = []
@@ -257,7 +282,8 @@ class Checker:
                 self.check_container(dep, pod, c)
 
     def check_container(self, dep, pod, c):
-        where = f"Deployment/{dep['metadata']['name']} container {c.get('name')}"
+        where = (f"Deployment/{dep['metadata']['name']} "
+                 f"container {c.get('name')}")
         spec = pod.get("spec", {})
         command = c.get("command") or []
         binary = posixpath.basename(command[0]) if command else None
@@ -266,6 +292,9 @@ class Checker:
             self.error(where, f"command {command!r} does not run one of "
                        f"{sorted(BINARIES)}")
             return
+        if self.image_paths is not None and command[0] not in self.image_paths:
+            self.error(where, f"command {command[0]} is not installed by the "
+                       f"Dockerfile (it installs {sorted(self.image_paths)})")
         env = self.container_env(where, c)
         known = (self.flags or {}).get(binary)
         if known is not None:
@@ -294,7 +323,8 @@ class Checker:
         container_ports = {p.get("containerPort") for p in c.get("ports", [])}
         for var, port in ports.items():
             if port not in container_ports:
-                self.error(where, f"port {port} ({var}) is not a containerPort")
+                self.error(where,
+                           f"port {port} ({var}) is not a containerPort")
         for p in sorted(container_ports - set(ports.values()), key=str):
             self.error(where, f"containerPort {p} is no port the flags "
                        f"listen on ({sorted(ports.values())})")
@@ -370,7 +400,8 @@ class Checker:
             drain = 0
         grace = spec.get("terminationGracePeriodSeconds",
                          DEFAULT_GRACE_SECONDS)
-        if sleep is not None and grace < sleep + drain + SHUTDOWN_TIMEOUT_SECONDS:
+        needed = (sleep or 0) + drain + SHUTDOWN_TIMEOUT_SECONDS
+        if sleep is not None and grace < needed:
             self.error(where, f"terminationGracePeriodSeconds {grace} < "
                        f"preStop {sleep}s + drain {drain:g}s + shutdown "
                        f"{SHUTDOWN_TIMEOUT_SECONDS}s: SIGKILL would cut "
@@ -437,7 +468,8 @@ class Checker:
         for dep, _, c, binary, env, _ in self.containers:
             if binary != "gateway":
                 continue
-            where = f"Deployment/{dep['metadata']['name']} container {c['name']}"
+            where = (f"Deployment/{dep['metadata']['name']} "
+                     f"container {c['name']}")
             addr = env.get("EVTRADE_QUERY_ADDR") or ""
             if not addr.startswith("dns:///"):
                 self.error(where, f"EVTRADE_QUERY_ADDR={addr!r}: use "
@@ -543,7 +575,8 @@ class Checker:
         claims = set()
         for binary, (dep, pod, c, env) in store:
             where = f"Deployment/{dep['metadata']['name']}"
-            volumes = {v.get("name"): v for v in pod["spec"].get("volumes", [])}
+            volumes = {v.get("name"): v
+                       for v in pod["spec"].get("volumes", [])}
             db_dir = posixpath.dirname(env.get("EVTRADE_DB") or "")
             mount = next((m for m in c.get("volumeMounts", [])
                           if m.get("mountPath") == db_dir), None)
@@ -567,7 +600,8 @@ class Checker:
                         for o in others) for t in terms):
                 self.error(where, "no required podAffinity (topologyKey "
                            "kubernetes.io/hostname) matching every ingest "
-                           "and query pod: SQLite's WAL needs them on one node")
+                           "and query pod: SQLite's WAL needs them on one "
+                           "node")
         if len(claims) > 1:
             self.error("store", f"ingest and query mount different claims "
                        f"{sorted(claims)}: they must share one store")
@@ -599,8 +633,9 @@ class Checker:
             if hpa is None:
                 self.error(f"Deployment/{name}", "no HorizontalPodAutoscaler")
             elif hpa["spec"].get("minReplicas", 1) < 2:
-                self.error(f"HorizontalPodAutoscaler/{hpa['metadata']['name']}",
-                           "minReplicas < 2: one pod is no scale-out")
+                self.error(
+                    f"HorizontalPodAutoscaler/{hpa['metadata']['name']}",
+                    "minReplicas < 2: one pod is no scale-out")
             labels = dep["spec"]["template"]["metadata"].get("labels", {})
             if not any(
                     selector_matches(p.get("spec", {}).get("selector"), labels)
@@ -609,11 +644,12 @@ class Checker:
                            "selects its pods")
 
 
-def check_overlay(overlay, docs, flags=None):
+def check_overlay(overlay, docs, flags=None, image_paths=None):
     """Problems with one rendered overlay (empty list = passes). `flags` as
-    from source_flags(); None skips the flag-name check."""
+    from source_flags(), `image_paths` as from image_binaries(); None skips
+    that check."""
     return Checker(overlay, docs, EXPECTATIONS.get(overlay, Expectation()),
-                   flags).run()
+                   flags, image_paths).run()
 
 
 def overlay_dirs(k8s_dir):
@@ -633,13 +669,18 @@ def main(argv):
     try:
         kubectl = find_kubectl(args.kubectl)
         overlays = overlay_dirs(args.k8s_dir)
-        flags = source_flags(os.path.dirname(os.path.abspath(args.k8s_dir)))
+        repo_root = os.path.dirname(os.path.abspath(args.k8s_dir))
+        flags = source_flags(repo_root)
         if flags is None:
             print("flag names not checked: a service main.cc is missing")
+        image_paths = image_binaries(repo_root)
+        if image_paths is None:
+            print("commands not checked against the image: no Dockerfile")
         errors = [f"overlay {o!r} is missing from {args.k8s_dir}/overlays"
                   for o in REQUIRED_OVERLAYS if o not in overlays]
         for name, path in overlays.items():
-            problems = check_overlay(name, render(kubectl, path), flags)
+            problems = check_overlay(name, render(kubectl, path), flags,
+                                     image_paths)
             print(f"{name}: {'ok' if not problems else 'FAILED'}")
             errors += problems
     except (RenderError, OSError, subprocess.TimeoutExpired) as e:

@@ -35,8 +35,9 @@ def container(docs, name):
 def configmap(docs, prefix):
     """A generated ConfigMap (its name carries a hash suffix)."""
     for d in docs:
-        if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith(
-                prefix + "-") and len(d["metadata"]["name"]) == len(prefix) + 11:
+        name = d["metadata"]["name"]
+        if (d["kind"] == "ConfigMap" and name.startswith(prefix + "-")
+                and len(name) == len(prefix) + 11):
             return d
     raise KeyError(f"ConfigMap/{prefix}-<hash>")
 
@@ -277,10 +278,12 @@ class CheckManifestsTest(unittest.TestCase):
                     ("gateway", "listen query_addr http_listen")):
                 os.makedirs(os.path.join(repo, binary))
                 with open(os.path.join(repo, binary, "main.cc"), "w") as f:
-                    f.write("".join(f'ABSL_FLAG(std::string, {n},\n    "", "");\n'
-                                    for n in names.split()))
+                    f.write("".join(
+                        f'ABSL_FLAG(std::string, {n},\n    "", "");\n'
+                        for n in names.split()))
             os.makedirs(os.path.join(repo, "common", "server"))
-            with open(os.path.join(repo, "common", "server", "f.cc"), "w") as f:
+            common_cc = os.path.join(repo, "common", "server", "f.cc")
+            with open(common_cc, "w") as f:
                 f.write("ABSL_FLAG(double, drain_seconds, 1, \"\");\n"
                         "ABSL_FLAG(std::string, log_level, \"info\", \"\");\n")
             flags = cm.source_flags(repo)
@@ -298,6 +301,32 @@ class CheckManifestsTest(unittest.TestCase):
                 "EVTRADE_DRAIN_SECONDS, EVTRADE_HTTP_LISTEN, EVTRADE_LISTEN, "
                 "EVTRADE_LOG_LEVEL, EVTRADE_QUERY_ADDR); the service would "
                 "ignore it"])
+
+    def test_commands_match_the_image(self):
+        with tempfile.TemporaryDirectory() as repo:
+            with open(os.path.join(repo, "Dockerfile"), "w") as f:
+                f.write("FROM debian:bookworm AS build\n"
+                        "COPY --from=other /x/tool /usr/bin/\n"
+                        "FROM debian:bookworm-slim\n"
+                        "COPY --from=build /src/build/bin/ingest_service \\\n"
+                        "     /src/build/bin/query_service /opt/bin/\n"
+                        "COPY --from=build /src/build/bin/gw "
+                        "/opt/bin/gateway\n")
+            paths = cm.image_binaries(repo)
+        self.assertEqual(paths, {"/opt/bin/ingest_service",
+                                 "/opt/bin/query_service", "/opt/bin/gateway"})
+        real = cm.image_binaries(os.path.dirname(os.path.abspath(K8S_DIR)))
+        for overlay, docs in self.rendered.items():
+            self.assertEqual(
+                cm.check_overlay(overlay, docs, image_paths=real), [])
+        docs = copy.deepcopy(self.rendered["prod"])
+        container(docs, "gateway")["command"] = ["/usr/bin/gateway"]
+        self.assertEqual(cm.check_overlay("prod", docs, image_paths=real), [
+            "[prod] Deployment/gateway container gateway: command "
+            "/usr/bin/gateway is not installed by the Dockerfile (it installs "
+            "['/usr/local/bin/evtrade', '/usr/local/bin/gateway', "
+            "'/usr/local/bin/ingest_service', "
+            "'/usr/local/bin/query_service'])"])
 
     def run_script(self, k8s_dir):
         return subprocess.run(
