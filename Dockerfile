@@ -13,7 +13,8 @@
 FROM debian:bookworm AS build
 WORKDIR /src
 # The project's one list of build packages. Copied alone first so that this
-# layer is rebuilt only when the list changes, not on every source edit.
+# layer is rebuilt only when the list changes, not on every source edit (so
+# the script must need no other file of the repo).
 COPY scripts/install_deps.sh scripts/install_deps.sh
 RUN bash scripts/install_deps.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
