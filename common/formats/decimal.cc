@@ -26,10 +26,13 @@ std::variant<int64_t, std::string> ParseRoundedInt64(std::string_view text) {
   const std::string_view original = text;
   while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
-  const std::string quoted =
-      absl::StrCat("\"", std::string(original.data(), original.size()), "\"");
+  // Reasons are built only on failure: this runs for every cell of a file.
+  auto quoted = [original] {
+    return absl::StrCat("\"", std::string(original.data(), original.size()),
+                        "\"");
+  };
   if (text.empty()) return std::string("empty, expected a number");
-  auto not_a_number = [&] { return absl::StrCat("not a number: ", quoted); };
+  auto not_a_number = [&] { return absl::StrCat("not a number: ", quoted()); };
 
   size_t i = 0;
   bool negative = false;
@@ -88,7 +91,7 @@ std::variant<int64_t, std::string> ParseRoundedInt64(std::string_view text) {
     }
     scale = 0;
   }
-  auto out_of_range = [&] { return absl::StrCat("out of range: ", quoted); };
+  auto out_of_range = [&] { return absl::StrCat("out of range: ", quoted()); };
   if (static_cast<int64_t>(whole.size()) + scale > 19) return out_of_range();
   // Accumulate the magnitude as unsigned so that INT64_MIN fits.
   uint64_t magnitude = 0;
