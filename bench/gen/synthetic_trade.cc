@@ -138,6 +138,16 @@ std::vector<std::string_view> SyntheticTrade::Reporters() {
   return {kReporters.begin(), kReporters.end()};
 }
 
+std::vector<std::string> SyntheticTrade::ReportersWithData() const {
+  std::vector<std::string> reporters;
+  for (size_t r = 0; r < kReporters.size(); ++r) {
+    if (reporter_cells_[r].first < reporter_cells_[r].second) {
+      reporters.emplace_back(kReporters[r]);
+    }
+  }
+  return reporters;
+}
+
 std::vector<std::string_view> SyntheticTrade::Partners() {
   return {kPartners.begin(), kPartners.end()};
 }

@@ -71,6 +71,8 @@ class SyntheticTrade {
   int months() const { return months_; }
   // Reporter codes, largest first.
   static std::vector<std::string_view> Reporters();
+  // The reporters that have partner rows in every month, largest first.
+  std::vector<std::string> ReportersWithData() const;
   // Partner codes in the data (countries and special areas).
   static std::vector<std::string_view> Partners();
 

@@ -27,7 +27,11 @@ class Run {
 
   void Issue(int caller) {
     const int64_t sequence = next_.fetch_add(1);
-    if (sequence >= config_.max_calls || absl::Now() >= deadline_) {
+    // The stop flag spares each caller's first call, so that every run
+    // measures something.
+    if (sequence >= config_.max_calls || absl::Now() >= deadline_ ||
+        (config_.stop != nullptr && config_.stop->load() &&
+         sequence >= config_.callers)) {
       absl::MutexLock lock(&mu_);
       --active_;
       return;

@@ -4,6 +4,7 @@
 #ifndef EVTRADE_BENCH_LOAD_CLOSED_LOOP_H_
 #define EVTRADE_BENCH_LOAD_CLOSED_LOOP_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -19,6 +20,9 @@ struct LoadConfig {
   absl::Duration duration = absl::Seconds(2);
   // ...or once this many calls have been started, whichever comes first.
   int64_t max_calls = 1'000'000;
+  // ...or once this is true (when not null; each caller still makes at
+  // least one call).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Called when a call completes, on any thread, exactly once per call.
