@@ -93,6 +93,7 @@ trap cleanup EXIT
 start() {
   local name="$1" log="$2"
   shift 2
+  : > "$log"
   # The services read EVTRADE_<FLAG> variables; the caller's must not leak in.
   env $(env | sed -n 's/^\(EVTRADE_[A-Z_]*\)=.*/-u \1/p') "$@" > "$log" 2>&1 &
   started_pid=$!
