@@ -57,6 +57,7 @@ enum ComtradeColumn {
   kRefMonth,
   kPeriod,
   kQty,
+  kQtyUnitCode,
   kNetWgt,
   kCustomsCode,
   kMotCode,
@@ -64,9 +65,9 @@ enum ComtradeColumn {
   kComtradeColumnCount
 };
 constexpr std::array<std::string_view, kComtradeColumnCount> kComtradeNames = {
-    "reporterISO", "partnerISO", "flowCode",    "cmdCode", "primaryValue",
-    "refYear",     "refMonth",   "period",      "qty",     "netWgt",
-    "customsCode", "motCode",    "partner2Code"};
+    "reporterISO", "partnerISO",  "flowCode", "cmdCode",     "primaryValue",
+    "refYear",     "refMonth",    "period",   "qty",         "qtyUnitCode",
+    "netWgt",      "customsCode", "motCode",  "partner2Code"};
 constexpr int kComtradeRequired = kRefYear;
 
 // Where a format's columns are in the file; -1 = absent.
@@ -391,15 +392,19 @@ ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
   }
   rec.set_hs_code(std::string(code));
 
-  if (std::optional<RowError> error =
-          SetAmounts(row.line,
-                     {{kComtradeNames[kPrimaryValue], field(kPrimaryValue),
-                       false, &v1::TradeRecord::set_value_usd},
-                      {kComtradeNames[kQty], field(kQty), true,
-                       &v1::TradeRecord::set_quantity},
-                      {kComtradeNames[kNetWgt], field(kNetWgt), true,
-                       &v1::TradeRecord::set_net_weight_kg}},
-                     rec)) {
+  // A quantity counts vehicles (items, unit code 5); a qty in another unit
+  // (8 = kg, -1 = none) is no count of anything we sum, so it becomes 0.
+  const std::string_view unit = field(kQtyUnitCode);
+  const std::string_view qty =
+      unit.empty() || unit == "5" ? field(kQty) : std::string_view();
+  if (std::optional<RowError> error = SetAmounts(
+          row.line,
+          {{kComtradeNames[kPrimaryValue], field(kPrimaryValue), false,
+            &v1::TradeRecord::set_value_usd},
+           {kComtradeNames[kQty], qty, true, &v1::TradeRecord::set_quantity},
+           {kComtradeNames[kNetWgt], field(kNetWgt), true,
+            &v1::TradeRecord::set_net_weight_kg}},
+          rec)) {
     return *std::move(error);
   }
   return out;
