@@ -189,11 +189,10 @@ absl::StatusOr<const CsvRow*> CsvReader::Next() {
   return &row_;
 }
 
-absl::Status CsvReader::CheckWidth(const CsvRow& row) const {
-  if (row.fields.size() == header_.fields.size()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("line ", row.line, ": expected ", header_.fields.size(),
-                   " fields, got ", row.fields.size()));
+std::optional<std::string> CsvReader::WidthError(const CsvRow& row) const {
+  if (row.fields.size() == header_.fields.size()) return std::nullopt;
+  return absl::StrCat("expected ", header_.fields.size(), " fields, got ",
+                      row.fields.size());
 }
 
 }  // namespace evtrade::formats

@@ -265,11 +265,8 @@ absl::StatusOr<std::optional<ReadRow>> RecordReader::Next() {
   }
   if (*row == nullptr) return std::nullopt;
   const CsvRow& r = **row;
-  if (r.fields.size() != csv_->header().fields.size()) {
-    return ReadRow(
-        Invalid(r.line, "",
-                absl::StrCat("expected ", csv_->header().fields.size(),
-                             " fields, got ", r.fields.size())));
+  if (std::optional<std::string> width = csv_->WidthError(r)) {
+    return ReadRow(Invalid(r.line, "", *std::move(width)));
   }
   return format_ == InputFormat::kNative ? ParseNative(r) : ParseComtrade(r);
 }
