@@ -183,8 +183,13 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
 }
 
 absl::StatusOr<const CsvRow*> CsvReader::Next() {
-  ASSIGN_OR_RETURN(bool more, ReadRow(row_));
-  if (!more) return nullptr;
+  if (!final_error_.ok()) return final_error_;
+  absl::StatusOr<bool> more = ReadRow(row_);
+  if (!more.ok()) {
+    final_error_ = more.status();
+    return final_error_;
+  }
+  if (!*more) return nullptr;
   ++rows_read_;
   return &row_;
 }

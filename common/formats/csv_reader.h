@@ -86,6 +86,7 @@ class CsvReader {
   std::unique_ptr<ByteSource> source_;
   char delimiter_ = ',';
   absl::Status read_error_;
+  absl::Status final_error_;  // what Next() keeps returning after a failure
   std::vector<char> buffer_;
   size_t pos_ = 0;
   size_t end_ = 0;

@@ -149,6 +149,8 @@ TEST(CsvReaderTest, UnterminatedQuoteNamesTheOpeningLine) {
   EXPECT_EQ(rows.status.message(),
             "line 3: unterminated quoted field (no closing quote before the "
             "end of the file)");
+  // The error is final.
+  EXPECT_EQ(reader->Next().status(), rows.status);
 }
 
 TEST(CsvReaderTest, EmptyInputHasNoHeader) {
