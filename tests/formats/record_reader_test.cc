@@ -301,6 +301,33 @@ TEST(RecordReaderTest, ComtradeRejectsAndSkips) {
                   "(partner2Code 156), not a total: skipped"));
 }
 
+TEST(RecordReaderTest, ComtradeQuantityOnlyWhenCountingItems) {
+  auto reader = FromString(
+      "period,reporterISO,partnerISO,flowCode,cmdCode,qtyUnitCode,qty,netWgt,"
+      "primaryValue\n"
+      "202211,CHN,BEL,X,870380,5,40,72000,1000000\n"
+      "202211,CHN,FRA,X,870380,8,72000,72000,1000000\n"
+      "202211,CHN,ESP,X,870380,-1,,,1000000\n"
+      "202211,CHN,ITA,X,870380,,12,,1000000\n");
+  ASSERT_NE(reader, nullptr);
+  Result r = ReadAll(*reader);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_THAT(r.errors, ElementsAre());
+  EXPECT_THAT(
+      r.records,
+      ElementsAre(
+          Rec("CHN", "BEL", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 40,
+              72000)
+              .DebugString(),
+          Rec("CHN", "FRA", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 0,
+              72000)
+              .DebugString(),
+          Rec("CHN", "ESP", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000)
+              .DebugString(),
+          Rec("CHN", "ITA", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 12)
+              .DebugString()));
+}
+
 TEST(RecordReaderTest, HeaderErrorsNameTheColumn) {
   EXPECT_EQ(OpenError("refYear,refMonth,reporterISO,partnerISO,flowCode,"
                       "primaryValue\n")
