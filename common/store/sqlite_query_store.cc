@@ -1,7 +1,6 @@
 #include "common/store/sqlite_query_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -11,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/areas.h"
-#include "common/store/schema.h"
+#include "common/store/sqlite_database.h"
 
 namespace evtrade::store {
 namespace {
@@ -47,58 +46,6 @@ std::string QuotedHsCodes(const std::vector<PowertrainClass>& classes) {
   return absl::StrJoin(codes, ",");
 }
 
-absl::Status FromSqlite(const SQLite::Exception& e, absl::string_view what) {
-  std::string message = absl::StrCat("store read (", what, "): ", e.what());
-  int code = e.getErrorCode() & 0xff;
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
-
-// Resets a statement when a read is done with it, so it holds no cursor.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(SQLite::Statement& statement) : statement_(statement) {}
-  ~ResetOnExit() { statement_.tryReset(); }
-  ResetOnExit(const ResetOnExit&) = delete;
-  ResetOnExit& operator=(const ResetOnExit&) = delete;
-
- private:
-  SQLite::Statement& statement_;
-};
-
-// Opens the connection; the schema is created or migrated when behind, in
-// one IMMEDIATE transaction so a concurrent writer's migration and ours
-// cannot interleave.
-absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenDatabase(
-    const SqliteQueryStoreOptions& options) {
-  try {
-    auto db = std::make_unique<SQLite::Database>(
-        options.db_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-        static_cast<int>(absl::ToInt64Milliseconds(options.busy_timeout)));
-    db->exec("PRAGMA journal_mode=WAL");
-    int version = db->execAndGet("PRAGMA user_version").getInt();
-    if (version < kSchemaVersion) {
-      SQLite::Transaction txn(*db, SQLite::TransactionBehavior::IMMEDIATE);
-      version = db->execAndGet("PRAGMA user_version").getInt();
-      auto migrations = SchemaMigrations();
-      for (int v = version; v < kSchemaVersion; ++v) {
-        db->exec(std::string(migrations[v]));
-      }
-      db->exec(absl::StrCat("PRAGMA user_version = ", kSchemaVersion));
-      txn.commit();
-    } else if (version > kSchemaVersion) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("store ", options.db_path, " has schema version ",
-                       version, ", newer than this binary's ", kSchemaVersion));
-    }
-    return db;
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, absl::StrCat("open ", options.db_path));
-  }
-}
-
 }  // namespace
 
 class SqliteQueryStore::Snapshot final : public QuerySnapshot {
@@ -126,11 +73,11 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
     try {
       SQLite::Statement& st =
           store_.Prepare("SELECT 1 FROM hs_month WHERE reporter = ?1 LIMIT 1");
-      ResetOnExit reset(st);
+      ScopedStatementReset reset(st);
       st.bind(1, std::string(reporter));
       return st.executeStep();
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "reporter");
+      return SqliteErrorToStatus(e, "reporter");
     }
   }
 
@@ -173,7 +120,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
             " GROUP BY period, powertrain ORDER BY period, powertrain");
       }
       SQLite::Statement& st = store_.Prepare(sql);
-      ResetOnExit reset(st);
+      ScopedStatementReset reset(st);
       st.bind(1, filter.reporter);
       st.bind(2, static_cast<int>(filter.flow));
       st.bind(3, filter.manufacturer);
@@ -195,7 +142,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       }
       return cells;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "monthly figures");
+      return SqliteErrorToStatus(e, "monthly figures");
     }
   }
 
@@ -275,7 +222,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
           " AND (?4 = 0 OR flow = ?4) AND (?5 = '' OR hs_code = ?5)"
           " AND period BETWEEN ?6 AND ?7 AND (?8 = '' OR manufacturer = ?8)"
           " ORDER BY record_id LIMIT ?9");
-      ResetOnExit reset(st);
+      ScopedStatementReset reset(st);
       st.bind(1, after_record_id);
       st.bind(2, filter.reporter);
       st.bind(3, filter.partner);
@@ -305,7 +252,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       }
       return records;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "records");
+      return SqliteErrorToStatus(e, "records");
     }
   }
 
@@ -318,7 +265,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       StoreInfo info;
       {
         SQLite::Statement& st = store_.Prepare("SELECT key, value FROM meta");
-        ResetOnExit reset(st);
+        ScopedStatementReset reset(st);
         int64_t last_ingest_ms = 0;
         while (st.executeStep()) {
           const std::string key = st.getColumn(0).getString();
@@ -340,7 +287,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
             " UNION ALL SELECT (SELECT MIN(reporter) FROM hs_month"
             " WHERE reporter > r.code) FROM r WHERE r.code IS NOT NULL)"
             " SELECT code FROM r WHERE code IS NOT NULL");
-        ResetOnExit reset(st);
+        ScopedStatementReset reset(st);
         while (st.executeStep()) {
           info.reporters.push_back(st.getColumn(0).getString());
         }
@@ -348,7 +295,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       {
         SQLite::Statement& st =
             store_.Prepare("SELECT MIN(period), MAX(period) FROM hs_month");
-        ResetOnExit reset(st);
+        ScopedStatementReset reset(st);
         if (st.executeStep() && !st.getColumn(0).isNull()) {
           info.first_period = Month::FromKey(st.getColumn(0).getInt());
           info.last_period = Month::FromKey(st.getColumn(1).getInt());
@@ -357,18 +304,18 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       store_.info_cache_ = info;
       return info;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "store info");
+      return SqliteErrorToStatus(e, "store info");
     }
   }
 
  private:
   template <typename Bind>
   absl::StatusOr<std::vector<NamedFigures>> Named(const std::string& sql,
-                                                  absl::string_view what,
+                                                  std::string_view what,
                                                   Bind bind) {
     try {
       SQLite::Statement& st = store_.Prepare(sql);
-      ResetOnExit reset(st);
+      ScopedStatementReset reset(st);
       bind(st);
       std::vector<NamedFigures> rows;
       while (st.executeStep()) {
@@ -378,7 +325,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       }
       return rows;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, what);
+      return SqliteErrorToStatus(e, what);
     }
   }
 
@@ -394,7 +341,7 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
                      " AND hs_code IN (",
                      QuotedHsCodes(filter.classes),
                      ") AND period BETWEEN ?4 AND ?5 AND manufacturer = ?6"));
-    ResetOnExit reset(st);
+    ScopedStatementReset reset(st);
     st.bind(1, filter.reporter);
     st.bind(2, filter.partner);
     st.bind(3, static_cast<int>(filter.flow));
@@ -425,7 +372,10 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
 
 absl::StatusOr<std::unique_ptr<SqliteQueryStore>> SqliteQueryStore::Open(
     const SqliteQueryStoreOptions& options) {
-  auto db = OpenDatabase(options);
+  SqliteStoreConfig config;
+  config.path = options.db_path;
+  config.busy_timeout = options.busy_timeout;
+  auto db = OpenSqliteDatabase(config);
   if (!db.ok()) return db.status();
   return std::unique_ptr<SqliteQueryStore>(
       new SqliteQueryStore(*std::move(db)));
@@ -466,7 +416,7 @@ SqliteQueryStore::BeginSnapshot() {
     try {
       SQLite::Statement& st =
           Prepare("SELECT value FROM meta WHERE key = 'data_version'");
-      ResetOnExit reset(st);
+      ScopedStatementReset reset(st);
       if (st.executeStep()) data_version = st.getColumn(0).getInt64();
     } catch (const SQLite::Exception&) {
       db_->exec("ROLLBACK");
@@ -475,7 +425,7 @@ SqliteQueryStore::BeginSnapshot() {
     snapshot_open_ = true;
     return std::unique_ptr<QuerySnapshot>(new Snapshot(*this, data_version));
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "begin snapshot");
+    return SqliteErrorToStatus(e, "begin snapshot");
   }
 }
 

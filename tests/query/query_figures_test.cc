@@ -49,7 +49,9 @@ struct ExpectedPoint {
 void ExpectOptional(bool has, double actual, std::optional<double> expected,
                     const char* what) {
   ASSERT_EQ(has, expected.has_value()) << what;
-  if (expected) EXPECT_DOUBLE_EQ(actual, *expected) << what;
+  if (expected) {
+    EXPECT_DOUBLE_EQ(actual, *expected) << what;
+  }
 }
 
 void ExpectPoints(const v1::GetSeriesResponse& response,

@@ -28,8 +28,8 @@ v1::Period P(int year, int month) {
 
 // Runs Parse + Answer and fails the test on an error.
 template <typename Request, typename Parse, typename Answer>
-void Run(store::QueryStore& store, const Request& request, Parse parse,
-         Answer answer) {
+void RunQuery(store::QueryStore& store, const Request& request, Parse parse,
+              Answer answer) {
   auto query = parse(request);
   ASSERT_TRUE(query.ok()) << query.status();
   auto response = answer(store, *query);
@@ -57,55 +57,57 @@ TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
   series.set_reporter("CHN");
   *series.mutable_start() = P(2022, 1);
   *series.mutable_end() = P(2022, 11);
-  Run(store, series, query::ParseGetSeries, query::AnswerGetSeries);
+  RunQuery(store, series, query::ParseGetSeries, query::AnswerGetSeries);
   series.set_partner("W00");
-  Run(store, series, query::ParseGetSeries, query::AnswerGetSeries);
+  RunQuery(store, series, query::ParseGetSeries, query::AnswerGetSeries);
   series.set_partner("BEL");
-  Run(store, series, query::ParseGetSeries, query::AnswerGetSeries);
+  RunQuery(store, series, query::ParseGetSeries, query::AnswerGetSeries);
   series.set_manufacturer("BYD");
-  Run(store, series, query::ParseGetSeries, query::AnswerGetSeries);
+  RunQuery(store, series, query::ParseGetSeries, query::AnswerGetSeries);
   series.clear_partner();
   series.set_manufacturer("Tesla");
   series.set_powertrain(v1::POWERTRAIN_BEV);
-  Run(store, series, query::ParseGetSeries, query::AnswerGetSeries);
+  RunQuery(store, series, query::ParseGetSeries, query::AnswerGetSeries);
 
   v1::GetPartnerBreakdownRequest partners;
   partners.set_reporter("CHN");
   *partners.mutable_start() = P(2022, 1);
   *partners.mutable_end() = P(2022, 11);
-  Run(store, partners, query::ParseGetPartnerBreakdown,
-      query::AnswerGetPartnerBreakdown);
+  RunQuery(store, partners, query::ParseGetPartnerBreakdown,
+           query::AnswerGetPartnerBreakdown);
 
   v1::GetPowertrainMixRequest mix;
   mix.set_reporter("CHN");
   *mix.mutable_period() = P(2022, 11);
-  Run(store, mix, query::ParseGetPowertrainMix, query::AnswerGetPowertrainMix);
+  RunQuery(store, mix, query::ParseGetPowertrainMix,
+           query::AnswerGetPowertrainMix);
   mix.set_partner("BEL");
-  Run(store, mix, query::ParseGetPowertrainMix, query::AnswerGetPowertrainMix);
+  RunQuery(store, mix, query::ParseGetPowertrainMix,
+           query::AnswerGetPowertrainMix);
 
   v1::GetManufacturerBreakdownRequest manufacturers;
   manufacturers.set_reporter("CHN");
   *manufacturers.mutable_start() = P(2022, 1);
   *manufacturers.mutable_end() = P(2022, 11);
-  Run(store, manufacturers, query::ParseGetManufacturerBreakdown,
-      query::AnswerGetManufacturerBreakdown);
+  RunQuery(store, manufacturers, query::ParseGetManufacturerBreakdown,
+           query::AnswerGetManufacturerBreakdown);
 
   v1::GetExporterRankingRequest ranking;
   *ranking.mutable_start() = P(2022, 1);
   *ranking.mutable_end() = P(2022, 11);
-  Run(store, ranking, query::ParseGetExporterRanking,
-      query::AnswerGetExporterRanking);
+  RunQuery(store, ranking, query::ParseGetExporterRanking,
+           query::AnswerGetExporterRanking);
   ranking.set_partner("BEL");
-  Run(store, ranking, query::ParseGetExporterRanking,
-      query::AnswerGetExporterRanking);
+  RunQuery(store, ranking, query::ParseGetExporterRanking,
+           query::AnswerGetExporterRanking);
 
   v1::ListRecordsRequest list;
   list.set_reporter("CHN");
   list.set_page_size(3);
-  Run(store, list, query::ParseListRecords, query::AnswerListRecords);
+  RunQuery(store, list, query::ParseListRecords, query::AnswerListRecords);
 
-  Run(store, v1::GetStoreInfoRequest(), query::ParseGetStoreInfo,
-      query::AnswerGetStoreInfo);
+  RunQuery(store, v1::GetStoreInfoRequest(), query::ParseGetStoreInfo,
+           query::AnswerGetStoreInfo);
 
   const std::vector<std::string> statements = store.PreparedSql();
   // Series (total, World, partner, manufacturer+partner, two class sets),
