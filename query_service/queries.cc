@@ -111,6 +111,24 @@ absl::Status CheckLimit(int32_t limit) {
   return absl::OkStatus();
 }
 
+// The two breakdown requests have the same fields.
+template <typename Request>
+absl::StatusOr<BreakdownQuery> ParseBreakdown(const Request& r) {
+  BreakdownQuery q;
+  ASSIGN_OR_RETURN(q.filter.reporter, ParseReporter(r.reporter(), "reporter"));
+  ASSIGN_OR_RETURN(q.filter.flow, ParseRequestFlow(r.flow()));
+  ASSIGN_OR_RETURN(
+      v1::Powertrain powertrain,
+      ParseRequestPowertrain(r.powertrain(), "powertrain", v1::POWERTRAIN_ALL));
+  q.filter.classes = ClassVector(powertrain);
+  ASSIGN_OR_RETURN(auto range,
+                   ParseRange(r.has_start(), r.start(), r.has_end(), r.end()));
+  std::tie(q.filter.first, q.filter.last) = range;
+  RETURN_IF_ERROR(CheckLimit(r.limit()));
+  q.limit = r.limit();
+  return q;
+}
+
 // ---- Page tokens --------------------------------------------------------
 
 // FNV-1a: stable across processes and builds (absl::Hash is seeded per
@@ -229,21 +247,9 @@ absl::StatusOr<SeriesQuery> ParseGetSeries(const v1::GetSeriesRequest& r) {
   return q;
 }
 
-absl::StatusOr<PartnerQuery> ParseGetPartnerBreakdown(
+absl::StatusOr<BreakdownQuery> ParseGetPartnerBreakdown(
     const v1::GetPartnerBreakdownRequest& r) {
-  PartnerQuery q;
-  ASSIGN_OR_RETURN(q.filter.reporter, ParseReporter(r.reporter(), "reporter"));
-  ASSIGN_OR_RETURN(q.filter.flow, ParseRequestFlow(r.flow()));
-  ASSIGN_OR_RETURN(
-      v1::Powertrain powertrain,
-      ParseRequestPowertrain(r.powertrain(), "powertrain", v1::POWERTRAIN_ALL));
-  q.filter.classes = ClassVector(powertrain);
-  ASSIGN_OR_RETURN(auto range,
-                   ParseRange(r.has_start(), r.start(), r.has_end(), r.end()));
-  std::tie(q.filter.first, q.filter.last) = range;
-  RETURN_IF_ERROR(CheckLimit(r.limit()));
-  q.limit = r.limit();
-  return q;
+  return ParseBreakdown(r);
 }
 
 absl::StatusOr<MixQuery> ParseGetPowertrainMix(
@@ -270,21 +276,9 @@ absl::StatusOr<MixQuery> ParseGetPowertrainMix(
   return q;
 }
 
-absl::StatusOr<ManufacturerQuery> ParseGetManufacturerBreakdown(
+absl::StatusOr<BreakdownQuery> ParseGetManufacturerBreakdown(
     const v1::GetManufacturerBreakdownRequest& r) {
-  ManufacturerQuery q;
-  ASSIGN_OR_RETURN(q.filter.reporter, ParseReporter(r.reporter(), "reporter"));
-  ASSIGN_OR_RETURN(q.filter.flow, ParseRequestFlow(r.flow()));
-  ASSIGN_OR_RETURN(
-      v1::Powertrain powertrain,
-      ParseRequestPowertrain(r.powertrain(), "powertrain", v1::POWERTRAIN_ALL));
-  q.filter.classes = ClassVector(powertrain);
-  ASSIGN_OR_RETURN(auto range,
-                   ParseRange(r.has_start(), r.start(), r.has_end(), r.end()));
-  std::tie(q.filter.first, q.filter.last) = range;
-  RETURN_IF_ERROR(CheckLimit(r.limit()));
-  q.limit = r.limit();
-  return q;
+  return ParseBreakdown(r);
 }
 
 absl::StatusOr<ExporterQuery> ParseGetExporterRanking(
@@ -386,7 +380,7 @@ absl::StatusOr<v1::GetSeriesResponse> AnswerGetSeries(store::QueryStore& store,
 }
 
 absl::StatusOr<v1::GetPartnerBreakdownResponse> AnswerGetPartnerBreakdown(
-    store::QueryStore& store, const PartnerQuery& q) {
+    store::QueryStore& store, const BreakdownQuery& q) {
   ASSIGN_OR_RETURN(auto snapshot, store.BeginSnapshot());
   RETURN_IF_ERROR(CheckReporterHasData(*snapshot, q.filter.reporter));
   ASSIGN_OR_RETURN(auto cells, snapshot->MonthlyByClass(q.filter));
@@ -515,7 +509,7 @@ absl::StatusOr<v1::GetPowertrainMixResponse> AnswerGetPowertrainMix(
 
 absl::StatusOr<v1::GetManufacturerBreakdownResponse>
 AnswerGetManufacturerBreakdown(store::QueryStore& store,
-                               const ManufacturerQuery& q) {
+                               const BreakdownQuery& q) {
   ASSIGN_OR_RETURN(auto snapshot, store.BeginSnapshot());
   RETURN_IF_ERROR(CheckReporterHasData(*snapshot, q.filter.reporter));
   ASSIGN_OR_RETURN(auto official, snapshot->MonthlyByClass(q.filter));

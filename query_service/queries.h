@@ -30,7 +30,8 @@ struct SeriesQuery {
   Month end;
 };
 
-struct PartnerQuery {
+// GetPartnerBreakdown and GetManufacturerBreakdown.
+struct BreakdownQuery {
   store::SeriesFilter filter;  // partner, manufacturer empty; [start, end]
   int limit = 0;               // 0 = all
 };
@@ -40,11 +41,6 @@ struct MixQuery {
   Month period;
   double threshold_pct = kDefaultMajorityThresholdPct;
   v1::Powertrain segment = v1::POWERTRAIN_ELECTRIC;
-};
-
-struct ManufacturerQuery {
-  store::SeriesFilter filter;  // partner, manufacturer empty; [start, end]
-  int limit = 0;
 };
 
 struct ExporterQuery {
@@ -66,11 +62,11 @@ struct ListQuery {
 struct StoreInfoQuery {};
 
 absl::StatusOr<SeriesQuery> ParseGetSeries(const v1::GetSeriesRequest& request);
-absl::StatusOr<PartnerQuery> ParseGetPartnerBreakdown(
+absl::StatusOr<BreakdownQuery> ParseGetPartnerBreakdown(
     const v1::GetPartnerBreakdownRequest& request);
 absl::StatusOr<MixQuery> ParseGetPowertrainMix(
     const v1::GetPowertrainMixRequest& request);
-absl::StatusOr<ManufacturerQuery> ParseGetManufacturerBreakdown(
+absl::StatusOr<BreakdownQuery> ParseGetManufacturerBreakdown(
     const v1::GetManufacturerBreakdownRequest& request);
 absl::StatusOr<ExporterQuery> ParseGetExporterRanking(
     const v1::GetExporterRankingRequest& request);
@@ -85,12 +81,12 @@ absl::StatusOr<StoreInfoQuery> ParseGetStoreInfo(
 absl::StatusOr<v1::GetSeriesResponse> AnswerGetSeries(store::QueryStore& store,
                                                       const SeriesQuery& query);
 absl::StatusOr<v1::GetPartnerBreakdownResponse> AnswerGetPartnerBreakdown(
-    store::QueryStore& store, const PartnerQuery& query);
+    store::QueryStore& store, const BreakdownQuery& query);
 absl::StatusOr<v1::GetPowertrainMixResponse> AnswerGetPowertrainMix(
     store::QueryStore& store, const MixQuery& query);
 absl::StatusOr<v1::GetManufacturerBreakdownResponse>
 AnswerGetManufacturerBreakdown(store::QueryStore& store,
-                               const ManufacturerQuery& query);
+                               const BreakdownQuery& query);
 absl::StatusOr<v1::GetExporterRankingResponse> AnswerGetExporterRanking(
     store::QueryStore& store, const ExporterQuery& query);
 absl::StatusOr<v1::ListRecordsResponse> AnswerListRecords(

@@ -22,11 +22,16 @@ namespace {
 
 using testing::Rec;
 
-v1::Period P(int year, int month) {
-  v1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
+v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
+
+// Polls `done` for up to 20 s (the other thread's step is a few ms).
+template <typename Predicate>
+void WaitUntil(Predicate done) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 using Key =
@@ -89,12 +94,7 @@ TEST_F(QueryConcurrencyTest, PagingWhileIngestingNeitherRepeatsNorMisses) {
   std::thread writer([&] {
     for (int k = 1; k <= kBatches; ++k) {
       // Interleave: one batch per page the reader has read.
-      auto deadline =
-          std::chrono::steady_clock::now() + std::chrono::seconds(20);
-      while (pages_read.load() < k &&
-             std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
+      WaitUntil([&] { return pages_read.load() >= k; });
       auto version = testing::IngestBatch(*ingest_, WriterBatch(k), "writer");
       ASSERT_TRUE(version.ok()) << version.status();
       committed.store(k);
@@ -114,11 +114,7 @@ TEST_F(QueryConcurrencyTest, PagingWhileIngestingNeitherRepeatsNorMisses) {
     request.set_page_token(page.next_page_token());
     pages_read.store(++pages);
     // Let the writer commit before the next page.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (committed.load() < std::min(pages, kBatches) &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    WaitUntil([&] { return committed.load() >= std::min(pages, kBatches); });
     ASSERT_LT(pages, 1000);
   } while (!request.page_token().empty());
   pages_read.store(kBatches);  // release the writer if the pages ran out

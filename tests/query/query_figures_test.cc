@@ -3,7 +3,6 @@
 // stub.
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,12 +22,7 @@ using testing::IngestBatch;
 using testing::InProcessQueryServer;
 using testing::MakeTempDir;
 
-v1::Period P(int year, int month) {
-  v1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
-}
+v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
 struct ExpectedPoint {
   int year;
@@ -116,15 +110,7 @@ class QueryFiguresTest : public ::testing::Test {
 
   template <typename Response, typename Request, typename Method>
   Response Call(Method method, const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(20));
-    Response response;
-    grpc::Status status =
-        (server_->stub().*method)(&context, request, &response);
-    EXPECT_TRUE(status.ok())
-        << status.error_code() << ": " << status.error_message();
-    return response;
+    return testing::CallQueryOk<Response>(server_->stub(), method, request);
   }
 
   v1::GetSeriesResponse Series(const v1::GetSeriesRequest& request) {

@@ -19,12 +19,7 @@
 namespace evtrade {
 namespace {
 
-v1::Period P(int year, int month) {
-  v1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
-}
+v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
 // Runs Parse + Answer and fails the test on an error.
 template <typename Request, typename Parse, typename Answer>

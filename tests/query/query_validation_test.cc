@@ -2,7 +2,6 @@
 // INVALID_ARGUMENT naming the field, NOT_FOUND for a reporter without data.
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
 #include <string>
 
 #include "common/store/sqlite_database.h"
@@ -18,12 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-v1::Period P(int year, int month) {
-  v1::Period p;
-  p.set_year(year);
-  p.set_month(month);
-  return p;
-}
+v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
 class QueryValidationTest : public ::testing::Test {
  protected:
@@ -47,11 +41,8 @@ class QueryValidationTest : public ::testing::Test {
 
   template <typename Response, typename Request, typename Method>
   grpc::Status Call(Method method, const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(20));
     Response response;
-    return (server_->stub().*method)(&context, request, &response);
+    return testing::CallQuery(server_->stub(), method, request, &response);
   }
 
   grpc::Status Series(const v1::GetSeriesRequest& r) {

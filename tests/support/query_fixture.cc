@@ -8,6 +8,13 @@
 
 namespace evtrade::testing {
 
+v1::Period MakePeriod(int year, int month) {
+  v1::Period period;
+  period.set_year(year);
+  period.set_month(month);
+  return period;
+}
+
 v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
                     v1::Flow flow, const std::string& hs_code, int year,
                     int month, int64_t value_usd, int64_t quantity,

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,9 +14,12 @@
 #include "absl/status/statusor.h"
 #include "common/store/ingest_store.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
+#include "gtest/gtest.h"
 #include "query_service/query_service.h"
 
 namespace evtrade::testing {
+
+v1::Period MakePeriod(int year, int month);
 
 // A normalized official (or manufacturer) record.
 v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
@@ -55,6 +59,28 @@ class InProcessQueryServer {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::QueryService::Stub> stub_;
 };
+
+// Calls one QueryService method (e.g. &v1::QueryService::Stub::GetSeries)
+// with a 20 s deadline.
+template <typename Response, typename Request, typename Method>
+grpc::Status CallQuery(v1::QueryService::Stub& stub, Method method,
+                       const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  return (stub.*method)(&context, request, response);
+}
+
+// As CallQuery; a non-OK status fails the test.
+template <typename Response, typename Request, typename Method>
+Response CallQueryOk(v1::QueryService::Stub& stub, Method method,
+                     const Request& request) {
+  Response response;
+  grpc::Status status = CallQuery(stub, method, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_code() << ": "
+                           << status.error_message();
+  return response;
+}
 
 }  // namespace evtrade::testing
 
