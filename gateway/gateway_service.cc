@@ -51,14 +51,14 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::CompareReporters(
   return reactor;
 }
 
-#define EVTRADE_FORWARD_METHOD(Method)                                   \
-  grpc::ServerUnaryReactor* QueryForwarder::Method(                      \
-      grpc::CallbackServerContext* context,                              \
+#define EVTRADE_FORWARD_METHOD(Method)                                      \
+  grpc::ServerUnaryReactor* QueryForwarder::Method(                         \
+      grpc::CallbackServerContext* context,                                 \
       const v1::Method##Request* request, v1::Method##Response* response) { \
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();       \
-    client_->Method(*request, CallerDeadline(*context),                  \
-                    FinishWith(reactor, response));                      \
-    return reactor;                                                      \
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();          \
+    client_->Method(*request, CallerDeadline(*context),                     \
+                    FinishWith(reactor, response));                         \
+    return reactor;                                                         \
   }
 
 EVTRADE_FORWARD_METHOD(GetSeries)

@@ -44,10 +44,9 @@ class QueryForwarder final : public v1::QueryService::CallbackService {
  public:
   explicit QueryForwarder(QueryClient* client) : client_(client) {}
 
-  grpc::ServerUnaryReactor* GetSeries(
-      grpc::CallbackServerContext* context,
-      const v1::GetSeriesRequest* request,
-      v1::GetSeriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* context,
+                                      const v1::GetSeriesRequest* request,
+                                      v1::GetSeriesResponse* response) override;
   grpc::ServerUnaryReactor* GetPartnerBreakdown(
       grpc::CallbackServerContext* context,
       const v1::GetPartnerBreakdownRequest* request,

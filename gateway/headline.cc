@@ -21,11 +21,11 @@ constexpr std::array<const char*, 12> kMonthNames = {
 // "The Netherlands", "the United States": names that take the article.
 bool TakesArticle(absl::string_view name) {
   static constexpr absl::string_view kPrefixes[] = {
-      "United ",         "Republic ",           "Democratic Republic",
-      "Russian Fed",     "Netherlands",         "Philippines",
-      "Bahamas",         "Gambia",              "Maldives",
-      "Comoros",         "Czech Republic",      "Dominican Republic",
-      "Central African", "Syrian Arab",         "Holy See",
+      "United ",         "Republic ",       "Democratic Republic",
+      "Russian Fed",     "Netherlands",     "Philippines",
+      "Bahamas",         "Gambia",          "Maldives",
+      "Comoros",         "Czech Republic",  "Dominican Republic",
+      "Central African", "Syrian Arab",     "Holy See",
       "Lao People",      "Federated States"};
   for (absl::string_view prefix : kPrefixes) {
     if (absl::StartsWith(name, prefix)) return true;
@@ -106,8 +106,8 @@ std::string FormatUsdShort(int64_t value_usd) {
   // The thresholds are where rounding to one decimal would reach 1000 of
   // the smaller unit ("$1000 million" reads as "$1 billion").
   if (v >= 999'950'000) {
-    return absl::StrCat(sign, "$", TrimmedTenths((v + 50'000'000) / 100'000'000),
-                        " billion");
+    return absl::StrCat(
+        sign, "$", TrimmedTenths((v + 50'000'000) / 100'000'000), " billion");
   }
   if (v >= 999'950) {
     return absl::StrCat(sign, "$", TrimmedTenths((v + 50'000) / 100'000),
@@ -142,8 +142,8 @@ std::string MakeHeadline(const v1::MarketReport& report) {
           : absl::StrCat(std::string(PowertrainNoun(powertrain)), " vehicle");
   const int month = report.period().month();
   const std::string when =
-      absl::StrCat(month >= 1 && month <= 12 ? kMonthNames[month - 1] : "",
-                   " ", report.period().year());
+      absl::StrCat(month >= 1 && month <= 12 ? kMonthNames[month - 1] : "", " ",
+                   report.period().year());
   const std::string reporter = AreaNameInSentence(report.reporter());
 
   if (summary.value_usd() == 0) {

@@ -44,8 +44,8 @@ class MarketReports {
 
   // One report; `done` runs once, on a gRPC thread (or on the calling thread
   // for a bad request or a cache hit). `deadline` is the caller's.
-  void GetReport(const v1::GetMarketReportRequest& request,
-                 absl::Time deadline, Callback<v1::MarketReport> done);
+  void GetReport(const v1::GetMarketReportRequest& request, absl::Time deadline,
+                 Callback<v1::MarketReport> done);
 
   // Reports for 1..20 reporters, computed in parallel, in request order. A
   // reporter whose report failed gets only reporter, period and a warning

@@ -1,12 +1,12 @@
 #include "gateway/query_client.h"
 
-#include <algorithm>
-#include <utility>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/server/grpc_status.h"
@@ -15,8 +15,8 @@ namespace evtrade::gateway {
 namespace {
 
 int ToMillis(absl::Duration d) {
-  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1,
-                                              INT32_MAX));
+  return static_cast<int>(
+      std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT32_MAX));
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config) {
@@ -32,8 +32,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config) {
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, config.max_attempts > 1 ? 1 : 0);
   args.SetServiceConfigJSON(QueryServiceConfigJson(config.max_attempts));
   // Plaintext inside the cluster; TLS would terminate at the mesh/ingress.
-  return grpc::CreateCustomChannel(
-      config.target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(config.target,
+                                   grpc::InsecureChannelCredentials(), args);
 }
 
 }  // namespace
@@ -98,17 +98,17 @@ void QueryClient::Call(const Request& request, absl::Time caller_deadline,
 
 // One line per RPC: the generated async() methods are overloaded (plain and
 // reactor forms), so a lambda picks the plain one.
-#define EVTRADE_QUERY_CLIENT_METHOD(Method)                                \
-  void QueryClient::Method(const v1::Method##Request& request,             \
-                           absl::Time caller_deadline,                     \
-                           Callback<v1::Method##Response> done) {          \
-    Call<v1::Method##Request, v1::Method##Response>(                       \
-        request, caller_deadline, std::move(done),                         \
-        [this](grpc::ClientContext* context,                               \
-               const v1::Method##Request* req, v1::Method##Response* resp, \
-               std::function<void(grpc::Status)> on_done) {                \
-          stub_->async()->Method(context, req, resp, std::move(on_done));  \
-        });                                                                \
+#define EVTRADE_QUERY_CLIENT_METHOD(Method)                                  \
+  void QueryClient::Method(const v1::Method##Request& request,               \
+                           absl::Time caller_deadline,                       \
+                           Callback<v1::Method##Response> done) {            \
+    Call<v1::Method##Request, v1::Method##Response>(                         \
+        request, caller_deadline, std::move(done),                           \
+        [this](grpc::ClientContext* context, const v1::Method##Request* req, \
+               v1::Method##Response* resp,                                   \
+               std::function<void(grpc::Status)> on_done) {                  \
+          stub_->async()->Method(context, req, resp, std::move(on_done));    \
+        });                                                                  \
   }
 
 EVTRADE_QUERY_CLIENT_METHOD(GetSeries)

@@ -4,11 +4,11 @@
 #ifndef EVTRADE_GATEWAY_QUERY_CLIENT_H_
 #define EVTRADE_GATEWAY_QUERY_CLIENT_H_
 
+#include <grpcpp/channel.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -64,7 +64,8 @@ class QueryClient {
   QueryClient(const QueryClient&) = delete;
   QueryClient& operator=(const QueryClient&) = delete;
 
-  void GetSeries(const v1::GetSeriesRequest& request, absl::Time caller_deadline,
+  void GetSeries(const v1::GetSeriesRequest& request,
+                 absl::Time caller_deadline,
                  Callback<v1::GetSeriesResponse> done);
   void GetPartnerBreakdown(const v1::GetPartnerBreakdownRequest& request,
                            absl::Time caller_deadline,

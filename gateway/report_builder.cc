@@ -38,9 +38,9 @@ absl::StatusOr<v1::SeriesPoint> OnlyPoint(const v1::GetSeriesResponse& series,
   if (series.points_size() != 1 ||
       series.points(0).period().year() != month.year ||
       series.points(0).period().month() != month.month) {
-    return absl::InternalError(absl::StrCat(
-        "series answer has ", series.points_size(),
-        " points, expected one for ", month.ToString()));
+    return absl::InternalError(
+        absl::StrCat("series answer has ", series.points_size(),
+                     " points, expected one for ", month.ToString()));
   }
   return series.points(0);
 }
@@ -114,9 +114,9 @@ absl::StatusOr<v1::GetMarketReportRequest> NormalizeReportRequest(
   }
   if (request.flow() == v1::FLOW_UNSPECIFIED) out.set_flow(v1::FLOW_EXPORT);
   if (request.top_partners() < 0 || request.top_partners() > kMaxTopPartners) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("top_partners: must be 0..", kMaxTopPartners, ", got ",
-                     request.top_partners()));
+    return absl::InvalidArgumentError(absl::StrCat("top_partners: must be 0..",
+                                                   kMaxTopPartners, ", got ",
+                                                   request.top_partners()));
   }
   if (request.top_partners() == 0) out.set_top_partners(kDefaultTopPartners);
   return out;
@@ -199,8 +199,7 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
           static_cast<double>(partners->total_value_usd()));
     }
   }
-  if (const auto* makers =
-          answer(kPartTopManufacturers, parts.manufacturers)) {
+  if (const auto* makers = answer(kPartTopManufacturers, parts.manufacturers)) {
     *report.mutable_top_manufacturers() = makers->manufacturers();
   }
   if (const auto* ranking = answer(kPartExporterRank, parts.ranking)) {
@@ -220,8 +219,7 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
       !all->has_data()) {
     return absl::NotFoundError(absl::StrCat(
         "no ", absl::AsciiStrToLower(v1::Flow_Name(request.flow()).substr(5)),
-        " data for ", request.reporter(),
-        " in ", month.ToString()));
+        " data for ", request.reporter(), " in ", month.ToString()));
   }
   report.set_data_version(data_version);
   report.set_headline(MakeHeadline(report));

@@ -1,7 +1,7 @@
 // The report headline and its number formats.
-#include "gateway/headline.h"
-
 #include <gtest/gtest.h>
+
+#include "gateway/headline.h"
 
 namespace evtrade::gateway {
 namespace {

@@ -1,10 +1,9 @@
 // The LRU report cache and the report assembly rules, without servers.
-#include "gateway/report_cache.h"
-
 #include <gtest/gtest.h>
 
 #include "absl/status/status.h"
 #include "gateway/report_builder.h"
+#include "gateway/report_cache.h"
 
 namespace evtrade::gateway {
 namespace {

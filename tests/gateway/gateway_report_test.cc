@@ -1,11 +1,11 @@
 // GetMarketReport / CompareReporters / QueryService forwarding through an
 // in-process gateway in front of a fake QueryService.
-#include <chrono>
-#include <string>
-
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -134,8 +134,8 @@ TEST(GatewayReportTest, SlowPartIsLeftOutAndNamedInWarnings) {
       "China's electric vehicle exports hit a record $3.2 billion in November "
       "2022, up 165% year on year.");
   ASSERT_EQ(report.warnings_size(), 1);
-  EXPECT_TRUE(absl::StartsWith(report.warnings(0),
-                               "top_partners: DEADLINE_EXCEEDED"))
+  EXPECT_TRUE(
+      absl::StartsWith(report.warnings(0), "top_partners: DEADLINE_EXCEEDED"))
       << report.warnings(0);
   expected.add_warnings(report.warnings(0));
   ExpectSameMessage(expected, report);
@@ -170,8 +170,7 @@ TEST(GatewayReportTest, BackendDownIsUnavailableWithinTheDeadline) {
       GetReport(h, ChinaRequest(), report, absl::Milliseconds(2000));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
-  EXPECT_TRUE(absl::StrContains(status.error_message(),
-                                "segment: UNAVAILABLE"))
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "segment: UNAVAILABLE"))
       << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(2000));
 }

@@ -17,7 +17,8 @@ v1::Period P(int year, int month) {
 
 absl::Status CheckReporter(const std::string& reporter) {
   if (reporter == "CHN") return absl::OkStatus();
-  return absl::NotFoundError(absl::StrCat("reporter ", reporter, " has no data"));
+  return absl::NotFoundError(
+      absl::StrCat("reporter ", reporter, " has no data"));
 }
 
 v1::PartnerShare Partner(int rank, const std::string& code, int64_t value,
@@ -62,16 +63,16 @@ v1::ExporterRank Exporter(int rank, const std::string& reporter, int64_t value,
 const v1::PartnerShare kPartners[] = {
     Partner(1, "BEL", 1'300'000'000, 40'000, 40.49844236760124,
             40.49844236760124, 210.0),
-    Partner(2, "GBR", 915'000'000, 30'000, 28.50467289719626,
-            69.00311526479751, 150.0),
-    Partner(3, "THA", 300'000'000, 12'000, 9.345794392523365,
-            78.34890965732087, 80.0),
-    Partner(4, "AUS", 150'000'000, 6'000, 4.672897196261682,
-            83.02180685358256, 20.0),
-    Partner(5, "ESP", 100'000'000, 4'000, 3.115264797507788,
-            86.13707165109034, -10.0),
-    Partner(6, "DEU", 90'000'000, 3'500, 2.803738317757009,
-            88.94080996884735, 5.0),
+    Partner(2, "GBR", 915'000'000, 30'000, 28.50467289719626, 69.00311526479751,
+            150.0),
+    Partner(3, "THA", 300'000'000, 12'000, 9.345794392523365, 78.34890965732087,
+            80.0),
+    Partner(4, "AUS", 150'000'000, 6'000, 4.672897196261682, 83.02180685358256,
+            20.0),
+    Partner(5, "ESP", 100'000'000, 4'000, 3.115264797507788, 86.13707165109034,
+            -10.0),
+    Partner(6, "DEU", 90'000'000, 3'500, 2.803738317757009, 88.94080996884735,
+            5.0),
 };
 
 }  // namespace

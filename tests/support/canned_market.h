@@ -18,8 +18,7 @@ namespace evtrade::testing {
 // `*data_version` as read at call time (tests bump it to mimic an ingest).
 // Other reporters get NOT_FOUND "reporter XXX has no data".
 void InstallChinaNovember2022(
-    FakeQueryService& fake,
-    std::shared_ptr<std::atomic<int64_t>> data_version);
+    FakeQueryService& fake, std::shared_ptr<std::atomic<int64_t>> data_version);
 
 // The report for {reporter CHN, period 2022-11} with the defaults (ELECTRIC,
 // export, top 5), at `data_version`.

@@ -1,11 +1,11 @@
 #include "tests/support/fake_query_service.h"
 
-#include <algorithm>
-#include <utility>
-
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
@@ -112,16 +112,16 @@ grpc::ServerUnaryReactor* FakeQueryService::Handle(
 }
 
 #define EVTRADE_FAKE_METHOD(Method, field)                                  \
-  void FakeQueryService::On##Method(                                         \
-      FakeHandler<v1::Method##Request, v1::Method##Response> h) {            \
-    absl::MutexLock lock(&mu_);                                              \
-    field = std::move(h);                                                    \
-  }                                                                          \
-  grpc::ServerUnaryReactor* FakeQueryService::Method(                        \
-      grpc::CallbackServerContext* context,                                  \
-      const v1::Method##Request* request, v1::Method##Response* response) {  \
-    return Handle(#Method, context, request, response,                       \
-                  &FakeQueryService::field);                                 \
+  void FakeQueryService::On##Method(                                        \
+      FakeHandler<v1::Method##Request, v1::Method##Response> h) {           \
+    absl::MutexLock lock(&mu_);                                             \
+    field = std::move(h);                                                   \
+  }                                                                         \
+  grpc::ServerUnaryReactor* FakeQueryService::Method(                       \
+      grpc::CallbackServerContext* context,                                 \
+      const v1::Method##Request* request, v1::Method##Response* response) { \
+    return Handle(#Method, context, request, response,                      \
+                  &FakeQueryService::field);                                \
   }
 
 EVTRADE_FAKE_METHOD(GetSeries, series_)

@@ -4,13 +4,13 @@
 #ifndef EVTRADE_TESTS_SUPPORT_FAKE_QUERY_SERVICE_H_
 #define EVTRADE_TESTS_SUPPORT_FAKE_QUERY_SERVICE_H_
 
+#include <grpcpp/server.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/server.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -35,17 +35,18 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
   ~FakeQueryService() override;
 
   void OnGetSeries(FakeHandler<v1::GetSeriesRequest, v1::GetSeriesResponse> h);
-  void OnGetPartnerBreakdown(
-      FakeHandler<v1::GetPartnerBreakdownRequest,
-                  v1::GetPartnerBreakdownResponse> h);
+  void OnGetPartnerBreakdown(FakeHandler<v1::GetPartnerBreakdownRequest,
+                                         v1::GetPartnerBreakdownResponse>
+                                 h);
   void OnGetPowertrainMix(
       FakeHandler<v1::GetPowertrainMixRequest, v1::GetPowertrainMixResponse> h);
   void OnGetManufacturerBreakdown(
       FakeHandler<v1::GetManufacturerBreakdownRequest,
-                  v1::GetManufacturerBreakdownResponse> h);
+                  v1::GetManufacturerBreakdownResponse>
+          h);
   void OnGetExporterRanking(
-      FakeHandler<v1::GetExporterRankingRequest,
-                  v1::GetExporterRankingResponse> h);
+      FakeHandler<v1::GetExporterRankingRequest, v1::GetExporterRankingResponse>
+          h);
   void OnListRecords(
       FakeHandler<v1::ListRecordsRequest, v1::ListRecordsResponse> h);
   void OnGetStoreInfo(
@@ -69,9 +70,9 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
   // The requests received of `method`, in text format, in arrival order.
   std::vector<std::string> Requests(const std::string& method) const;
 
-  grpc::ServerUnaryReactor* GetSeries(
-      grpc::CallbackServerContext* context, const v1::GetSeriesRequest* request,
-      v1::GetSeriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* context,
+                                      const v1::GetSeriesRequest* request,
+                                      v1::GetSeriesResponse* response) override;
   grpc::ServerUnaryReactor* GetPartnerBreakdown(
       grpc::CallbackServerContext* context,
       const v1::GetPartnerBreakdownRequest* request,

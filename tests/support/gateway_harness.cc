@@ -1,9 +1,9 @@
 #include "tests/support/gateway_harness.h"
 
-#include <utility>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/canned_market.h"
