@@ -1,7 +1,6 @@
 // The HTTP/JSON face of the gateway, against a fake QueryService.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -19,7 +18,6 @@ namespace evtrade::testing {
 namespace {
 
 using google::protobuf::util::JsonStringToMessage;
-using google::protobuf::util::MessageDifferencer;
 
 class GatewayHttpTest : public ::testing::Test {
  protected:
@@ -61,14 +59,6 @@ class GatewayHttpTest : public ::testing::Test {
   std::unique_ptr<gateway::HttpGateway> http_;
   std::unique_ptr<httplib::Client> client_;
 };
-
-void ExpectSameMessage(const google::protobuf::Message& expected,
-                       const google::protobuf::Message& actual) {
-  std::string diff;
-  MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  EXPECT_TRUE(differencer.Compare(expected, actual)) << diff;
-}
 
 TEST_F(GatewayHttpTest, ReportIsTheSameAsOverGrpc) {
   auto [status, body] = Get("/v1/reports/CHN/2022-11");

@@ -1,6 +1,5 @@
 // GetMarketReport / CompareReporters / QueryService forwarding through an
 // in-process gateway in front of a fake QueryService.
-#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
@@ -16,8 +15,6 @@
 
 namespace evtrade::testing {
 namespace {
-
-using google::protobuf::util::MessageDifferencer;
 
 v1::GetMarketReportRequest ChinaRequest() {
   v1::GetMarketReportRequest request;
@@ -35,14 +32,6 @@ grpc::Status GetReport(GatewayHarness& h,
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return h.gateway().GetMarketReport(&context, request, &report);
-}
-
-void ExpectSameMessage(const google::protobuf::Message& expected,
-                       const google::protobuf::Message& actual) {
-  std::string diff;
-  MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  EXPECT_TRUE(differencer.Compare(expected, actual)) << diff;
 }
 
 TEST(GatewayReportTest, AssemblesEveryFieldFromTheParts) {

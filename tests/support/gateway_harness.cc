@@ -1,14 +1,25 @@
 #include "tests/support/gateway_harness.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/canned_market.h"
 
 namespace evtrade::testing {
+
+void ExpectSameMessage(const google::protobuf::Message& expected,
+                       const google::protobuf::Message& actual) {
+  std::string diff;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&diff);
+  EXPECT_TRUE(differencer.Compare(expected, actual)) << diff;
+}
 
 gateway::QueryClientConfig FastTestClientConfig() {
   gateway::QueryClientConfig config;

@@ -3,6 +3,8 @@
 #ifndef EVTRADE_TESTS_SUPPORT_GATEWAY_HARNESS_H_
 #define EVTRADE_TESTS_SUPPORT_GATEWAY_HARNESS_H_
 
+#include <google/protobuf/message.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -15,6 +17,10 @@
 #include "tests/support/fake_query_service.h"
 
 namespace evtrade::testing {
+
+// EXPECTs that two messages are equal, printing the differences.
+void ExpectSameMessage(const google::protobuf::Message& expected,
+                       const google::protobuf::Message& actual);
 
 // Quick reconnects so that restart tests take little time.
 gateway::QueryClientConfig FastTestClientConfig();
