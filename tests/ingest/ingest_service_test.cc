@@ -13,9 +13,9 @@
 #include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
 #include "common/client/ingest_client.h"
-#include "common/store/sqlite_ingest_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ingest_server.h"
 #include "tests/support/paths.h"
 
 namespace evtrade {
@@ -57,31 +57,14 @@ class IngestServiceTest : public ::testing::Test {
   void TearDown() override { StopService(); }
 
   void StartService() {
-    auto store = store::SqliteIngestStore::Open({.path = db_path_});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    service_ = std::make_unique<IngestServiceImpl>(
-        IngestServiceConfig{.token = kToken}, store_.get());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    address_ = absl::StrCat("127.0.0.1:", port);
+    auto server = testing::InProcessIngestServer::Start(
+        db_path_, IngestServiceConfig{.token = kToken});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    address_ = server_->address();
   }
 
-  void StopService() {
-    if (server_ != nullptr) {
-      server_->Shutdown(std::chrono::system_clock::now() +
-                        std::chrono::seconds(5));
-      server_.reset();
-    }
-    service_.reset();
-    store_.reset();
-  }
+  void StopService() { server_.reset(); }
 
   IngestClient Client(std::string token = kToken,
                       absl::Duration stream_timeout = absl::Seconds(30)) {
@@ -118,9 +101,7 @@ class IngestServiceTest : public ::testing::Test {
   int64_t BatchCount() { return Count("SELECT COUNT(*) FROM batches"); }
 
   std::string db_path_;
-  std::unique_ptr<store::SqliteIngestStore> store_;
-  std::unique_ptr<IngestServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessIngestServer> server_;
   std::string address_;
 };
 
