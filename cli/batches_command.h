@@ -7,8 +7,8 @@
 namespace evtrade::cli {
 
 struct BatchesConfig {
-  std::string ingest_addr;
-  std::string token_file;
+  std::string ingest_addr{};
+  std::string token_file{};
   int limit = 20;  // batches to print, newest first
 };
 

@@ -18,12 +18,12 @@ inline constexpr int kExitUsage = 2;     // bad flags or arguments
 inline constexpr int kExitFailed = 3;    // file or RPC failure: nothing written
 
 struct ImportConfig {
-  std::vector<std::string> files;
+  std::vector<std::string> files{};
   formats::InputFormat format = formats::InputFormat::kAuto;
-  std::string ingest_addr;
-  std::string token_file;
-  std::string request_id;
-  std::string source;
+  std::string ingest_addr{};
+  std::string token_file{};
+  std::string request_id{};
+  std::string source{};
   bool all_or_nothing = false;
   bool dry_run = false;
   int batch_size = 1000;  // records per message, 1..10000

@@ -10,10 +10,10 @@
 namespace evtrade::cli {
 
 struct ReportConfig {
-  std::string gateway_addr;
-  std::string reporter;
-  std::string period;      // YYYY-MM
-  std::string powertrain;  // e.g. "electric"; empty = the gateway's default
+  std::string gateway_addr{};
+  std::string reporter{};
+  std::string period{};      // YYYY-MM
+  std::string powertrain{};  // e.g. "electric"; empty = the gateway's default
   absl::Duration timeout = absl::Seconds(10);
 };
 

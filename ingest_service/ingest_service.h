@@ -15,7 +15,7 @@ namespace evtrade {
 
 struct IngestServiceConfig {
   // Writers send "authorization: Bearer <token>"; must not be empty.
-  std::string token;
+  std::string token{};
   // Larger messages are refused with INVALID_ARGUMENT and the whole stream
   // writes nothing (the contract says 10,000).
   int max_records_per_message = 10000;

@@ -17,8 +17,8 @@
 namespace evtrade {
 
 struct IngestClientConfig {
-  std::string address;  // host:port of the ingest service
-  std::string token;    // bearer token sent with every call
+  std::string address{};  // host:port of the ingest service
+  std::string token{};    // bearer token sent with every call
   // Deadline of one whole Ingest stream, from StartIngest to the response:
   // a stream that takes longer is cancelled and writes nothing.
   absl::Duration stream_timeout = absl::Hours(1);
@@ -27,8 +27,8 @@ struct IngestClientConfig {
 };
 
 struct IngestOptions {
-  std::string request_id;  // idempotency key; empty = none
-  std::string source;      // provenance label for records without one
+  std::string request_id{};  // idempotency key; empty = none
+  std::string source{};      // provenance label for records without one
   bool all_or_nothing = false;
 };
 

@@ -85,6 +85,7 @@ class EvtradeCliTest : public ::testing::Test {
     auto process = testing::Process::Start(
         {.binary = testing::BinDir() + "/evtrade",
          .args = std::move(args),
+         .env = {},
          .unset_env = {"EVTRADE_INGEST_ADDR", "EVTRADE_TOKEN_FILE",
                        "EVTRADE_REQUEST_ID", "EVTRADE_FORMAT",
                        "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN"},

@@ -69,6 +69,7 @@ class IngestCrashTest : public ::testing::Test {
                   absl::StrCat("--metrics_listen=",
                                testing::FreeLoopbackAddress()),
                   "--log_level=warn"},
+         .env = {},
          .unset_env = {"EVTRADE_LISTEN", "EVTRADE_DB", "EVTRADE_TOKEN_FILE",
                        "EVTRADE_TOKEN_ENV", "EVTRADE_METRICS_LISTEN"},
          .log_dir = dir_});

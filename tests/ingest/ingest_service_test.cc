@@ -365,12 +365,34 @@ TEST_F(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 3);
 }
 
-TEST_F(IngestServiceTest, EmptyStreamCommitsNothing) {
-  auto response = Ingest({});
-  ASSERT_TRUE(response.ok()) << response.status();
-  EXPECT_EQ(response->batch_id(), 0);
-  EXPECT_EQ(response->received(), 0);
+TEST_F(IngestServiceTest, StreamWithoutMessagesCommitsNothing) {
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto stub = v1::IngestService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  v1::IngestResponse response;
+  auto writer = stub->Ingest(&context, &response);
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.batch_id(), 0);
+  EXPECT_EQ(response.received(), 0);
   EXPECT_EQ(BatchCount(), 0);
+}
+
+TEST_F(IngestServiceTest, EmptyImportWithARequestIdIsABatchOfNothing) {
+  // The client always sends a first message, so the request id is kept and
+  // a retry of an empty import replays.
+  auto response = Ingest({}, {.request_id = "empty", .source = "none"});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), 1);
+  EXPECT_EQ(response->received(), 0);
+  EXPECT_EQ(response->inserted(), 0);
+  auto again = Ingest({}, {.request_id = "empty", .source = "none"});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(BatchCount(), 1);
+  EXPECT_EQ(RecordCount(), 0);
 }
 
 TEST_F(IngestServiceTest, ListsBatchesNewestFirstInPages) {
