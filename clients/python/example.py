@@ -14,6 +14,7 @@ import argparse
 import csv
 import decimal
 import pathlib
+import re
 import sys
 
 import grpc
@@ -59,10 +60,10 @@ def parse_whole(text, field):
     text = text.strip()
     if not text:
         return 0
-    try:
-        number = decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        raise ValueError(f"{field} {text!r} is not a number") from None
+    # Plain decimals only: no exponent, NaN or Infinity.
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", text):
+        raise ValueError(f"{field} {text!r} is not a number")
+    number = decimal.Decimal(text)
     return int(number.quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP))
 
 
