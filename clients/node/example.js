@@ -98,15 +98,16 @@ function parseWhole(text, field) {
 // line of the first malformed field; domain checks are the server's.
 function readRecords(file) {
   const [header, ...rows] = parseCsv(fs.readFileSync(file, 'utf8'));
-  for (const required of ['reporter', 'partner', 'flow', 'hs_code', 'period',
-    'value_usd']) {
+  for (const required
+           of ['reporter', 'partner', 'flow', 'hs_code', 'period',
+               'value_usd']) {
     if (!header.includes(required)) {
       throw new Error(`${file}: header has no '${required}' column`);
     }
   }
   return rows.map((fields, i) => {
-    const row = Object.fromEntries(header.map((name, j) => [name,
-      fields[j] || '']));
+    const row =
+        Object.fromEntries(header.map((name, j) => [name, fields[j] || '']));
     try {
       const flow = FLOWS[row.flow.trim().toUpperCase()];
       if (!flow) throw new Error(`flow '${row.flow}' is unknown`);
@@ -133,15 +134,15 @@ function deadline(seconds) {
 }
 
 // Streams `records` in one batch; resolves to the IngestResponse.
-function ingest(client, token, records, source, requestId = '',
-    timeoutS = 30) {
+function ingest(client, token, records, source, requestId = '', timeoutS = 30) {
   return new Promise((resolve, reject) => {
     const metadata = new grpc.Metadata();
     metadata.set('authorization', `Bearer ${token}`);
-    const call = client.Ingest(metadata, {deadline: deadline(timeoutS)},
+    const call = client.Ingest(
+        metadata, {deadline: deadline(timeoutS)},
         (error, response) => (error ? reject(error) : resolve(response)));
     for (let start = 0; start === 0 || start < records.length;
-      start += RECORDS_PER_MESSAGE) {
+         start += RECORDS_PER_MESSAGE) {
       const message = {
         records: records.slice(start, start + RECORDS_PER_MESSAGE),
       };
@@ -158,8 +159,8 @@ function ingest(client, token, records, source, requestId = '',
 // The ELECTRIC export MarketReport of `reporter` in `period`.
 function getReport(client, reporter, period, timeoutS = 10) {
   return new Promise((resolve, reject) => {
-    client.GetMarketReport({reporter, period},
-        {deadline: deadline(timeoutS)},
+    client.GetMarketReport(
+        {reporter, period}, {deadline: deadline(timeoutS)},
         (error, report) => (error ? reject(error) : resolve(report)));
   });
 }
@@ -190,9 +191,9 @@ function month(period) {
 function formatIngest(file, response) {
   const lines = [
     `Ingested ${path.basename(file)}: received ${response.received}, ` +
-    `inserted ${response.inserted}, updated ${response.updated}, ` +
-    `unchanged ${response.unchanged}, rejected ${response.rejected}` +
-    (response.replayed ? ' (replayed)' : ''),
+        `inserted ${response.inserted}, updated ${response.updated}, ` +
+        `unchanged ${response.unchanged}, rejected ${response.rejected}` +
+        (response.replayed ? ' (replayed)' : ''),
   ];
   for (const e of response.errors) {
     lines.push(`  record ${e.index}: ${e.field}: ${e.reason}`);
@@ -202,10 +203,22 @@ function formatIngest(file, response) {
 
 // Submessages a report left out (a part that failed, see `warnings`) are
 // null here; print them as zeros, as protobuf's other runtimes read them.
-const EMPTY_SUMMARY = {value_usd: '0', quantity: '0', record_high: false};
-const EMPTY_YTD = {value_usd: '0', quantity: '0'};
-const EMPTY_RANK = {rank: 0, reporters_ranked: 0, value_usd: '0', behind: '',
-  ahead_of: ''};
+const EMPTY_SUMMARY = {
+  value_usd: '0',
+  quantity: '0',
+  record_high: false
+};
+const EMPTY_YTD = {
+  value_usd: '0',
+  quantity: '0'
+};
+const EMPTY_RANK = {
+  rank: 0,
+  reporters_ranked: 0,
+  value_usd: '0',
+  behind: '',
+  ahead_of: ''
+};
 
 function formatSummary(label, summary) {
   summary = summary || EMPTY_SUMMARY;
@@ -227,32 +240,34 @@ function formatReport(report) {
   const ytdAll = report.ytd_all || EMPTY_YTD;
   const lines = [
     `Market report ${report.reporter} ${month(report.period)}, ` +
-    `${report.powertrain.replace(/^POWERTRAIN_/, '')} exports`,
+        `${report.powertrain.replace(/^POWERTRAIN_/, '')} exports`,
     `Headline: ${report.headline}`,
     formatSummary('Segment', report.segment),
     formatSummary('All vehicles', report.all_vehicles),
     `Segment share of all vehicles: ` +
-    `${pct(report.segment_share_of_all_pct)}, majority for ` +
-    `${report.segment_majority_streak_months} months`,
+        `${pct(report.segment_share_of_all_pct)}, majority for ` +
+        `${report.segment_majority_streak_months} months`,
     `Top partners: ${pct(report.top_partners_share_pct)} of the segment`,
   ];
   for (const p of report.top_partners) {
-    lines.push(`  ${p.rank}. ${p.partner} ${usd(p.value_usd)} ` +
+    lines.push(
+        `  ${p.rank}. ${p.partner} ${usd(p.value_usd)} ` +
         `(${pct(p.value_share_pct)})`);
   }
   lines.push(
       `Year to date: segment ${usd(ytdSegment.value_usd)} ` +
-      `(${count(ytdSegment.quantity)} vehicles), all vehicles ` +
-      `${usd(ytdAll.value_usd)} (${count(ytdAll.quantity)} vehicles)`,
+          `(${count(ytdSegment.quantity)} vehicles), all vehicles ` +
+          `${usd(ytdAll.value_usd)} (${count(ytdAll.quantity)} vehicles)`,
       'Top manufacturers:');
   for (const m of report.top_manufacturers) {
-    lines.push(`  ${m.rank}. ${m.manufacturer} ${count(m.quantity)} ` +
+    lines.push(
+        `  ${m.rank}. ${m.manufacturer} ${count(m.quantity)} ` +
         `vehicles ${usd(m.value_usd)} (${pct(m.quantity_share_pct)})`);
   }
   lines.push(
       `Exporter rank, all vehicles year to date: ${rank.rank} of ` +
-      `${rank.reporters_ranked} (${usd(rank.value_usd)}), behind ` +
-      `${rank.behind || '-'}, ahead of ${rank.ahead_of || '-'}`,
+          `${rank.reporters_ranked} (${usd(rank.value_usd)}), behind ` +
+          `${rank.behind || '-'}, ahead of ${rank.ahead_of || '-'}`,
       `Warnings: ${report.warnings.join('; ') || 'none'}`);
   return lines;
 }
@@ -269,8 +284,10 @@ async function main() {
       ingest_addr: {type: 'string', default: '127.0.0.1:50051'},
       gateway_addr: {type: 'string', default: '127.0.0.1:50050'},
       token_file: {type: 'string', default: 'var/ingest.token'},
-      csv: {type: 'string',
-        default: path.join(REPO, 'clients/testdata/small.csv')},
+      csv: {
+        type: 'string',
+        default: path.join(REPO, 'clients/testdata/small.csv')
+      },
       source: {type: 'string', default: 'node-example'},
       request_id: {type: 'string', default: ''},
       reporter: {type: 'string', default: 'CHN'},
@@ -293,16 +310,16 @@ async function main() {
   const {evtrade} = load();
   const credentials = grpc.credentials.createInsecure();
   // One client (channel) per backend, reused by every call.
-  const ingestClient = new evtrade.v1.IngestService(args.ingest_addr,
-      credentials);
-  const gatewayClient = new evtrade.v1.GatewayService(args.gateway_addr,
-      credentials);
+  const ingestClient =
+      new evtrade.v1.IngestService(args.ingest_addr, credentials);
+  const gatewayClient =
+      new evtrade.v1.GatewayService(args.gateway_addr, credentials);
   try {
-    const response = await ingest(ingestClient, token, records, args.source,
-        args.request_id);
+    const response = await ingest(
+        ingestClient, token, records, args.source, args.request_id);
     console.log(formatIngest(args.csv, response).join('\n'));
-    const report = await getReport(gatewayClient,
-        args.reporter.toUpperCase(), period);
+    const report =
+        await getReport(gatewayClient, args.reporter.toUpperCase(), period);
     console.log(formatReport(report).join('\n'));
   } catch (error) {
     const code = error.code !== undefined ? grpc.status[error.code] : '';
@@ -315,7 +332,12 @@ async function main() {
 }
 
 module.exports = {
-  readRecords, parseCsv, parseWhole, ingest, getReport, formatIngest,
+  readRecords,
+  parseCsv,
+  parseWhole,
+  ingest,
+  getReport,
+  formatIngest,
   formatReport,
 };
 

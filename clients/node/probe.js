@@ -17,13 +17,16 @@ function deadline(seconds) {
 // Resolves to the serving status name ('SERVING', 'NOT_SERVING', ...) of
 // `service` ('' = the whole server).
 function checkHealth(addr, service = '', timeoutS = 5) {
-  const client = new (load().grpc.health.v1.Health)(addr,
-      grpc.credentials.createInsecure());
+  const client = new (load().grpc.health.v1.Health)(
+      addr, grpc.credentials.createInsecure());
   return new Promise((resolve, reject) => {
-    client.Check({service}, {deadline: deadline(timeoutS)},
-        (error, response) => {
+    client.Check(
+        {service}, {deadline: deadline(timeoutS)}, (error, response) => {
           client.close();
-          if (error) reject(error); else resolve(response.status);
+          if (error)
+            reject(error);
+          else
+            resolve(response.status);
         });
   });
 }
@@ -40,12 +43,13 @@ function listServices(addr, timeoutS = 5) {
       if (answered) return;
       answered = true;
       if (response.error_response) {
-        reject(new Error(`reflection error ` +
+        reject(new Error(
+            `reflection error ` +
             `${response.error_response.error_code}: ` +
             `${response.error_response.error_message}`));
       } else {
-        resolve(response.list_services_response.service.map((s) => s.name)
-            .sort());
+        resolve(
+            response.list_services_response.service.map((s) => s.name).sort());
       }
       call.end();
     });
@@ -75,14 +79,17 @@ async function main() {
     }
     process.exitCode = status === 'SERVING' ? 0 : 1;
   } catch (error) {
-    const code = error.code !== undefined ? `${grpc.status[error.code]}: ` :
-        '';
-    console.error(`probe.js: ${args.addr}: ${code}` +
+    const code = error.code !== undefined ? `${grpc.status[error.code]}: ` : '';
+    console.error(
+        `probe.js: ${args.addr}: ${code}` +
         `${error.details || error.message}`);
     process.exitCode = 1;
   }
 }
 
-module.exports = {checkHealth, listServices};
+module.exports = {
+  checkHealth,
+  listServices
+};
 
 if (require.main === module) main();

@@ -42,4 +42,8 @@ function load() {
   return cached;
 }
 
-module.exports = {grpc, load, PROTOS};
+module.exports = {
+  grpc,
+  load,
+  PROTOS
+};

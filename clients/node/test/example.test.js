@@ -21,25 +21,25 @@ const {after, before, describe, test} = require('node:test');
 const {promisify} = require('node:util');
 
 const NODE_DIR = path.resolve(__dirname, '..');
-const SOURCE_DIR = process.env.EVTRADE_SOURCE_DIR ||
-    path.resolve(NODE_DIR, '..', '..');
-const BIN_DIR = process.env.EVTRADE_BIN_DIR ||
-    path.join(SOURCE_DIR, 'build', 'bin');
+const SOURCE_DIR =
+    process.env.EVTRADE_SOURCE_DIR || path.resolve(NODE_DIR, '..', '..');
+const BIN_DIR =
+    process.env.EVTRADE_BIN_DIR || path.join(SOURCE_DIR, 'build', 'bin');
 const SAMPLE_FILES = [
   'data/sample/comtrade_chn_8703_2021_2022.csv',
   'data/sample/comtrade_jpn_deu_8703_2021_2022.csv',
   'data/sample/manufacturers.csv',
 ];
-const GOLDEN_REPORT = path.join(SOURCE_DIR,
-    'clients/testdata/report_CHN_2022-11.txt');
+const GOLDEN_REPORT =
+    path.join(SOURCE_DIR, 'clients/testdata/report_CHN_2022-11.txt');
 const SMALL_CSV = path.join(SOURCE_DIR, 'clients/testdata/small.csv');
 const START_TIMEOUT_MS = 30000;
 
 // The npm packages are installed by scripts/install_deps.sh (npm ci); a
 // fresh checkout gets them here, from the committed lock file.
 if (!fs.existsSync(path.join(NODE_DIR, 'node_modules', '@grpc', 'grpc-js'))) {
-  childProcess.execFileSync('npm',
-      ['ci', '--no-audit', '--no-fund', '--prefix', NODE_DIR],
+  childProcess.execFileSync(
+      'npm', ['ci', '--no-audit', '--no-fund', '--prefix', NODE_DIR],
       {stdio: 'inherit'});
 }
 const {checkHealth, listServices} = require('../probe');
@@ -49,8 +49,9 @@ const execFile = promisify(childProcess.execFile);
 // Flags are given explicitly; stray EVTRADE_* variables must not change what
 // the suite under test does.
 function environment() {
-  return Object.fromEntries(Object.entries(process.env)
-      .filter(([key]) => !key.startsWith('EVTRADE_')));
+  return Object.fromEntries(
+      Object.entries(process.env)
+          .filter(([key]) => !key.startsWith('EVTRADE_')));
 }
 
 // Distinct ports the kernel just handed out on 127.0.0.1.
@@ -84,25 +85,32 @@ class Suite {
     fs.writeFileSync(this.tokenFile, 'clients-test-token\n');
     const db = path.join(this.workDir, 'evtrade.db');
     const commands = {
-      ingest_service: [`--listen=${this.ingestAddr}`, `--db=${db}`,
+      ingest_service: [
+        `--listen=${this.ingestAddr}`, `--db=${db}`,
         `--token_file=${this.tokenFile}`,
-        `--metrics_listen=127.0.0.1:${ingestMetrics}`],
-      query_service: [`--listen=${this.queryAddr}`, `--db=${db}`,
-        `--metrics_listen=127.0.0.1:${queryMetrics}`],
-      gateway: [`--listen=${this.gatewayAddr}`,
-        `--query_addr=${this.queryAddr}`, `--http_listen=127.0.0.1:${http}`],
+        `--metrics_listen=127.0.0.1:${ingestMetrics}`
+      ],
+      query_service: [
+        `--listen=${this.queryAddr}`, `--db=${db}`,
+        `--metrics_listen=127.0.0.1:${queryMetrics}`
+      ],
+      gateway: [
+        `--listen=${this.gatewayAddr}`, `--query_addr=${this.queryAddr}`,
+        `--http_listen=127.0.0.1:${http}`
+      ],
     };
     for (const [name, flags] of Object.entries(commands)) {
       const binary = path.join(BIN_DIR, name);
       try {
         fs.accessSync(binary, fs.constants.X_OK);
       } catch {
-        throw new Error(`${binary} is missing: build the project first ` +
+        throw new Error(
+            `${binary} is missing: build the project first ` +
             '(cmake --build build)');
       }
       const log = fs.openSync(this.logPath(name), 'w');
-      const child = childProcess.spawn(binary, flags,
-          {stdio: ['ignore', log, log], env: environment()});
+      const child = childProcess.spawn(
+          binary, flags, {stdio: ['ignore', log, log], env: environment()});
       fs.closeSync(log);
       child.exited = new Promise((resolve) => child.on('exit', resolve));
       this.children.set(name, child);
@@ -130,7 +138,8 @@ class Suite {
     let last = 'no answer';
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${name} exited with ` +
+        throw new Error(
+            `${name} exited with ` +
             `${child.exitCode ?? child.signalCode}:\n${this.log(name)}`);
       }
       try {
@@ -141,7 +150,8 @@ class Suite {
       }
       await sleep(100);
     }
-    throw new Error(`${name} not SERVING on ${addr} after ` +
+    throw new Error(
+        `${name} not SERVING on ${addr} after ` +
         `${START_TIMEOUT_MS} ms (${last}):\n${this.log(name)}`);
   }
 
@@ -169,8 +179,7 @@ class Suite {
 }
 
 describe('Node.js client against the suite', () => {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(),
-      'evtrade_nodeclient_'));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'evtrade_nodeclient_'));
   const suite = new Suite(workDir);
   process.on('exit', () => suite.kill());
 
@@ -178,12 +187,17 @@ describe('Node.js client against the suite', () => {
     await suite.start();
     const cli = path.join(BIN_DIR, 'evtrade');
     try {
-      await execFile(cli, ['import', `--ingest_addr=${suite.ingestAddr}`,
-        `--token_file=${suite.tokenFile}`,
-        ...SAMPLE_FILES.map((f) => path.join(SOURCE_DIR, f))],
-      {env: environment(), timeout: 120000});
+      await execFile(
+          cli,
+          [
+            'import', `--ingest_addr=${suite.ingestAddr}`,
+            `--token_file=${suite.tokenFile}`,
+            ...SAMPLE_FILES.map((f) => path.join(SOURCE_DIR, f))
+          ],
+          {env: environment(), timeout: 120000});
     } catch (error) {
-      throw new Error(`${cli} import failed: ${error.message}\n` +
+      throw new Error(
+          `${cli} import failed: ${error.message}\n` +
           `${error.stdout || ''}${error.stderr || ''}`);
     }
   });
@@ -198,27 +212,31 @@ describe('Node.js client against the suite', () => {
   });
 
   test('example.js prints the CHN 2022-11 report', async () => {
-    const {stdout} = await execFile(process.execPath, [
-      path.join(NODE_DIR, 'example.js'),
-      `--ingest_addr=${suite.ingestAddr}`,
-      `--gateway_addr=${suite.gatewayAddr}`,
-      `--token_file=${suite.tokenFile}`, `--csv=${SMALL_CSV}`,
-    ], {env: environment(), timeout: 60000});
+    const {stdout} = await execFile(
+        process.execPath,
+        [
+          path.join(NODE_DIR, 'example.js'),
+          `--ingest_addr=${suite.ingestAddr}`,
+          `--gateway_addr=${suite.gatewayAddr}`,
+          `--token_file=${suite.tokenFile}`,
+          `--csv=${SMALL_CSV}`,
+        ],
+        {env: environment(), timeout: 60000});
     const lines = stdout.trimEnd().split('\n');
     // small.csv repeats sample rows with the same figures.
-    assert.equal(lines[0], 'Ingested small.csv: received 8, inserted 0, ' +
-        'updated 0, unchanged 8, rejected 0');
+    assert.equal(
+        lines[0],
+        'Ingested small.csv: received 8, inserted 0, ' +
+            'updated 0, unchanged 8, rejected 0');
     const report = lines.slice(1);
     assert.match(report[1], /^Headline: .{20,}/);
     report.splice(1, 1);
-    const golden = fs.readFileSync(GOLDEN_REPORT, 'utf8').trimEnd()
-        .split('\n');
+    const golden = fs.readFileSync(GOLDEN_REPORT, 'utf8').trimEnd().split('\n');
     assert.deepEqual(report, golden);
   });
 
   test('every service is SERVING on grpc.health.v1', async () => {
-    for (const addr of [suite.gatewayAddr, suite.ingestAddr,
-      suite.queryAddr]) {
+    for (const addr of [suite.gatewayAddr, suite.ingestAddr, suite.queryAddr]) {
       assert.equal(await checkHealth(addr), 'SERVING', addr);
     }
   });
