@@ -3,6 +3,7 @@
 #define EVTRADE_COMMON_DOMAIN_MONTH_H_
 
 #include <compare>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,8 @@ struct Month {
   int year = 0;
   int month = 0;  // 1..12
 
-  // Validates a proto Period; errors are INVALID_ARGUMENT naming `field`
-  // (e.g. "period.month").
+  // Validates a proto Period; errors are INVALID_ARGUMENT naming the
+  // sub-field of `field` (field "period" -> "period.month: must be ...").
   static absl::StatusOr<Month> FromProto(const v1::Period& period,
                                          std::string_view field);
   // Parses "YYYY-MM" or "YYYYMM"; INVALID_ARGUMENT naming `field`.
@@ -45,6 +46,15 @@ struct Month {
 
   friend auto operator<=>(const Month&, const Month&) = default;
 };
+
+// What is wrong with a (year, month) pair: which part ("year" or "month")
+// and why ("must be 1..12, got 13"). Shared by Month::FromProto and record
+// validation so both give the same reasons.
+struct MonthProblem {
+  std::string_view part;
+  std::string reason;
+};
+std::optional<MonthProblem> CheckYearMonth(int year, int month);
 
 // Number of months in [start, end], inclusive; 0 when start > end.
 int MonthsInRange(Month start, Month end);
