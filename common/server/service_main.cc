@@ -1,0 +1,116 @@
+#include "common/server/service_main.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace evtrade {
+namespace {
+
+absl::Status FlagError(absl::string_view flag, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", reason));
+}
+
+}  // namespace
+
+absl::StatusOr<ServiceMainConfig> MakeServiceMainConfig(
+    absl::string_view program, const CommonServiceFlags& flags) {
+  ServiceMainConfig config;
+  config.server.name = std::string(program);
+  config.logging.program = std::string(program);
+
+  if (absl::Status s = ValidateListenAddress(flags.listen); !s.ok()) {
+    return FlagError("listen", s.message());
+  }
+  config.server.listen_address = flags.listen;
+
+  if (!flags.metrics_listen.empty()) {
+    if (absl::Status s = ValidateListenAddress(flags.metrics_listen); !s.ok()) {
+      return FlagError("metrics_listen", s.message());
+    }
+  }
+  config.metrics.listen_address = flags.metrics_listen;
+
+  absl::StatusOr<spdlog::level::level_enum> level =
+      ParseLogLevel(flags.log_level);
+  if (!level.ok()) return FlagError("log_level", level.status().message());
+  config.logging.level = *level;
+
+  // An hour is far beyond any orchestrator's grace period: a typo.
+  if (!std::isfinite(flags.drain_seconds) || flags.drain_seconds < 0 ||
+      flags.drain_seconds > 3600) {
+    return FlagError("drain_seconds",
+                     absl::StrCat(flags.drain_seconds,
+                                  " is not between 0 and 3600 seconds"));
+  }
+  config.server.drain_delay = absl::Seconds(flags.drain_seconds);
+  return config;
+}
+
+absl::Status ValidateTarget(absl::string_view flag, absl::string_view target) {
+  if (target.empty()) return FlagError(flag, "must not be empty");
+  // gRPC URIs (dns:///host:port, ipv4:..., unix:...) are resolved by gRPC.
+  for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:"}) {
+    if (absl::StartsWith(target, scheme)) return absl::OkStatus();
+  }
+  if (absl::Status s = ValidateListenAddress(target); !s.ok()) {
+    return FlagError(flag, s.message());
+  }
+  if (absl::EndsWith(target, ":0")) {
+    return FlagError(
+        flag, absl::StrCat("\"", target, "\": port 0 cannot be dialled"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDbPath(absl::string_view flag, const std::string& path,
+                            bool writable) {
+  if (path.empty()) return FlagError(flag, "must not be empty");
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return FlagError(flag,
+                     absl::StrCat("folder ", dir.string(), " does not exist"));
+  }
+  if (access(dir.c_str(), writable ? (W_OK | X_OK) : X_OK) != 0) {
+    return FlagError(flag, absl::StrCat("folder ", dir.string(), ": ",
+                                        std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateSecretFile(absl::string_view flag,
+                                const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return FlagError(
+        flag, absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (absl::StripAsciiWhitespace(content.str()).empty()) {
+    return FlagError(flag, absl::StrCat(path, " is empty"));
+  }
+  return absl::OkStatus();
+}
+
+void ExitWithUsageError(absl::string_view program, const absl::Status& status) {
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(program.size()),
+               program.data(), static_cast<int>(status.message().size()),
+               status.message().data());
+  std::exit(2);
+}
+
+}  // namespace evtrade

@@ -1,0 +1,73 @@
+// Opening the store's SQLite file the way the writer (sqlite_ingest_store)
+// and the readers (sqlite_query_store, rollup_check, tools) all need it, and
+// turning SQLiteCpp's exceptions into absl::Status. Store-internal: services
+// see only IngestStore / QueryStore, never SQLite types.
+#ifndef EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
+#define EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Exception.h"
+#include "SQLiteCpp/Statement.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace evtrade::store {
+
+struct SqliteStoreConfig {
+  // The SQLite file. Its folder is created when missing. Must be on a local
+  // filesystem: WAL keeps its index in shared memory (-shm) on one host.
+  std::string path;
+  // How long a statement waits for a lock before failing UNAVAILABLE. Only
+  // writers (BEGIN IMMEDIATE) and WAL checkpoints/recovery take such locks;
+  // readers never wait for a writer's transaction.
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // Create or upgrade the schema (SchemaMigrations()) when the file is
+  // behind. When false, a file that is behind is refused
+  // (FAILED_PRECONDITION). Either way a file from a newer evtrade (higher
+  // user_version) is refused.
+  bool migrate = true;
+};
+
+// Opens a connection: READWRITE|CREATE (WAL readers need write access to
+// the -shm file, so readers open read-write too), the busy timeout,
+// journal_mode=WAL (checked: a file system that refuses WAL is an error),
+// synchronous=FULL (a committed batch survives a power cut), foreign_keys=ON,
+// then the schema check/migration. Migration runs in one BEGIN IMMEDIATE
+// transaction and re-reads user_version inside it, so processes opening the
+// same new file at once migrate it exactly once.
+//
+// The connection is not thread-safe: one thread at a time uses it.
+absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
+    const SqliteStoreConfig& config);
+
+// The absl::Status for a SQLite error, "<context>: <sqlite message>":
+// BUSY/LOCKED and I/O errors -> UNAVAILABLE (retry), FULL ->
+// RESOURCE_EXHAUSTED, CORRUPT/NOTADB -> DATA_LOSS, CANTOPEN/READONLY/PERM ->
+// FAILED_PRECONDITION, UNIQUE/PRIMARY KEY constraints -> ALREADY_EXISTS,
+// anything else -> INTERNAL.
+absl::Status SqliteErrorToStatus(const SQLite::Exception& error,
+                                 std::string_view context);
+
+// Resets a prepared statement and clears its bindings when the scope ends,
+// however it ends, so a reused statement never keeps a read open or a stale
+// binding. Never throws.
+class ScopedStatementReset {
+ public:
+  explicit ScopedStatementReset(SQLite::Statement& statement)
+      : statement_(statement) {}
+  ~ScopedStatementReset();
+  ScopedStatementReset(const ScopedStatementReset&) = delete;
+  ScopedStatementReset& operator=(const ScopedStatementReset&) = delete;
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+}  // namespace evtrade::store
+
+#endif  // EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_

@@ -1,0 +1,502 @@
+#include "common/store/sqlite_ingest_store.h"
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "SQLiteCpp/Transaction.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/domain/areas.h"
+#include "common/domain/powertrain.h"
+#include "common/util/status_macros.h"
+#include "common/util/strings.h"
+
+namespace evtrade::store {
+namespace {
+
+constexpr char kSelectRecordSql[] = R"sql(
+SELECT record_id, value_usd, quantity, net_weight_kg, source, batch_id
+FROM records
+WHERE reporter = ?1 AND partner = ?2 AND flow = ?3 AND hs_code = ?4
+  AND period = ?5 AND manufacturer = ?6)sql";
+
+constexpr char kInsertRecordSql[] = R"sql(
+INSERT INTO records (reporter, partner, flow, hs_code, period, manufacturer,
+                     value_usd, quantity, net_weight_kg, source, batch_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql";
+
+constexpr char kInsertRevisionSql[] = R"sql(
+INSERT INTO record_revisions (record_id, batch_id, replaced_by_batch,
+                              value_usd, quantity, net_weight_kg, source)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
+
+constexpr char kUpdateRecordSql[] = R"sql(
+UPDATE records
+SET value_usd = ?1, quantity = ?2, net_weight_kg = ?3, source = ?4,
+    batch_id = ?5
+WHERE record_id = ?6)sql";
+
+// ?7/?8: value and quantity deltas. A World row, once seen, stays (records
+// are never deleted), so has_world only ever turns on.
+constexpr char kHsMonthWorldSql[] = R"sql(
+INSERT INTO hs_month (reporter, flow, manufacturer, period, hs_code,
+                      powertrain, has_world, world_value, world_quantity)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
+ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
+  has_world = 1,
+  world_value = world_value + excluded.world_value,
+  world_quantity = world_quantity + excluded.world_quantity)sql";
+
+// ?7: rows delta (1 for a new record, 0 for a revision); ?8/?9: value and
+// quantity deltas.
+constexpr char kHsMonthPartnerSql[] = R"sql(
+INSERT INTO hs_month (reporter, flow, manufacturer, period, hs_code,
+                      powertrain, partner_rows, partner_value,
+                      partner_quantity)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
+  partner_rows = partner_rows + excluded.partner_rows,
+  partner_value = partner_value + excluded.partner_value,
+  partner_quantity = partner_quantity + excluded.partner_quantity)sql";
+
+constexpr char kPartnerMonthSql[] = R"sql(
+INSERT INTO partner_month (reporter, flow, powertrain, period, partner, rows,
+                           value_usd, quantity)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (reporter, flow, powertrain, period, partner) DO UPDATE SET
+  rows = rows + excluded.rows,
+  value_usd = value_usd + excluded.value_usd,
+  quantity = quantity + excluded.quantity)sql";
+
+constexpr char kRequestIdTakenSql[] =
+    "SELECT batch_id FROM batches WHERE request_id = ?1";
+
+constexpr char kInsertBatchSql[] = R"sql(
+INSERT INTO batches (batch_id, request_id, source, writer, ingest_time_ms,
+                     received, inserted, updated, unchanged, rejected,
+                     data_version, response)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))sql";
+
+constexpr char kFindResponseSql[] =
+    "SELECT response FROM batches WHERE request_id = ?1";
+
+constexpr char kListBatchesSql[] = R"sql(
+SELECT batch_id, request_id, source, writer, ingest_time_ms, received,
+       inserted, updated, unchanged, rejected, data_version
+FROM batches
+WHERE batch_id < ?1
+ORDER BY batch_id DESC
+LIMIT ?2)sql";
+
+// Binds the key columns ?1..?6 in schema order (reporter, partner, flow,
+// hs_code, period, manufacturer).
+void BindKey(SQLite::Statement& st, const v1::TradeRecord& record) {
+  st.bind(1, record.reporter());
+  st.bind(2, record.partner());
+  st.bind(3, static_cast<int32_t>(record.flow()));
+  st.bind(4, record.hs_code());
+  st.bind(5, record.period().year() * 100 + record.period().month());
+  st.bind(6, record.manufacturer());
+}
+
+}  // namespace
+
+struct SqliteIngestStore::WriteStatements {
+  explicit WriteStatements(SQLite::Database& db)
+      : select_record(db, kSelectRecordSql),
+        insert_record(db, kInsertRecordSql),
+        insert_revision(db, kInsertRevisionSql),
+        update_record(db, kUpdateRecordSql),
+        hs_month_world(db, kHsMonthWorldSql),
+        hs_month_partner(db, kHsMonthPartnerSql),
+        partner_month(db, kPartnerMonthSql),
+        request_id_taken(db, kRequestIdTakenSql),
+        insert_batch(db, kInsertBatchSql) {}
+
+  SQLite::Statement select_record;
+  SQLite::Statement insert_record;
+  SQLite::Statement insert_revision;
+  SQLite::Statement update_record;
+  SQLite::Statement hs_month_world;
+  SQLite::Statement hs_month_partner;
+  SQLite::Statement partner_month;
+  SQLite::Statement request_id_taken;
+  SQLite::Statement insert_batch;
+};
+
+// One open IMMEDIATE transaction on the writer connection.
+class SqliteIngestStore::Batch final : public BatchWriter {
+ public:
+  Batch(SqliteIngestStore& store, BatchMeta meta,
+        std::unique_ptr<SQLite::Transaction> transaction, int64_t batch_id,
+        int64_t data_version)
+      : store_(store),
+        meta_(std::move(meta)),
+        transaction_(std::move(transaction)),
+        batch_id_(batch_id),
+        data_version_(data_version) {}
+
+  ~Batch() override {
+    // Destroying the transaction uncommitted rolls back (SQLiteCpp swallows
+    // a failing ROLLBACK; SQLite then rolls back when the connection next
+    // starts a transaction or closes).
+    transaction_.reset();
+    store_.ReleaseWriterSlot();
+  }
+
+  int64_t batch_id() const override { return batch_id_; }
+  int64_t data_version() const override { return data_version_; }
+
+  absl::StatusOr<UpsertOutcome> Upsert(const v1::TradeRecord& record) override;
+  absl::StatusOr<BatchInfo> Commit(const BatchCounts& counts,
+                                   std::string response) override;
+
+ private:
+  // Usable only while open and no statement has failed mid-way.
+  absl::Status CheckUsable() const;
+  // Marks the batch failed (a failed statement may leave part of an upsert
+  // applied, so nothing of it may commit) and returns the status.
+  absl::Status Fail(const SQLite::Exception& e, std::string_view what);
+
+  // Adds value/quantity deltas of one record to the rollups.
+  void AddToRollups(const v1::TradeRecord& record, int rows_delta,
+                    int64_t value_delta, int64_t quantity_delta);
+
+  SqliteIngestStore& store_;
+  const BatchMeta meta_;
+  std::unique_ptr<SQLite::Transaction> transaction_;  // null once finished
+  const int64_t batch_id_;
+  const int64_t data_version_;
+  int64_t inserted_ = 0;  // rows added to records, for meta record_count
+  std::optional<absl::Status> failed_;
+};
+
+absl::Status SqliteIngestStore::Batch::CheckUsable() const {
+  if (failed_.has_value()) {
+    return absl::AbortedError(absl::StrCat(
+        "batch ", batch_id_,
+        " failed earlier and writes nothing: ", failed_->message()));
+  }
+  if (transaction_ == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("batch ", batch_id_, " is already committed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteIngestStore::Batch::Fail(const SQLite::Exception& e,
+                                            std::string_view what) {
+  absl::Status status = SqliteErrorToStatus(
+      e, absl::StrCat("batch ", batch_id_, ": ", ToAbsl(what)));
+  failed_ = status;
+  return status;
+}
+
+void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
+                                            int rows_delta, int64_t value_delta,
+                                            int64_t quantity_delta) {
+  WriteStatements& w = *store_.write_;
+  const int powertrain = static_cast<int>(ClassifyHsCode(record.hs_code()));
+  const int period = record.period().year() * 100 + record.period().month();
+  const bool world = record.partner() == kWorldCode;
+
+  SQLite::Statement& hs = world ? w.hs_month_world : w.hs_month_partner;
+  ScopedStatementReset hs_reset(hs);
+  hs.bind(1, record.reporter());
+  hs.bind(2, static_cast<int32_t>(record.flow()));
+  hs.bind(3, record.manufacturer());
+  hs.bind(4, period);
+  hs.bind(5, record.hs_code());
+  hs.bind(6, powertrain);
+  if (world) {
+    hs.bind(7, value_delta);
+    hs.bind(8, quantity_delta);
+  } else {
+    hs.bind(7, rows_delta);
+    hs.bind(8, value_delta);
+    hs.bind(9, quantity_delta);
+  }
+  hs.exec();
+
+  // Partner breakdowns use official figures only, and World is no partner.
+  if (world || !record.manufacturer().empty()) return;
+  SQLite::Statement& pm = w.partner_month;
+  ScopedStatementReset pm_reset(pm);
+  pm.bind(1, record.reporter());
+  pm.bind(2, static_cast<int32_t>(record.flow()));
+  pm.bind(3, powertrain);
+  pm.bind(4, period);
+  pm.bind(5, record.partner());
+  pm.bind(6, rows_delta);
+  pm.bind(7, value_delta);
+  pm.bind(8, quantity_delta);
+  pm.exec();
+}
+
+absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
+    const v1::TradeRecord& record) {
+  RETURN_IF_ERROR(CheckUsable());
+  WriteStatements& w = *store_.write_;
+  try {
+    std::optional<int64_t> record_id;
+    int64_t old_value = 0;
+    int64_t old_quantity = 0;
+    int64_t old_weight = 0;
+    std::string old_source;
+    int64_t old_batch = 0;
+    {
+      ScopedStatementReset reset(w.select_record);
+      BindKey(w.select_record, record);
+      if (w.select_record.executeStep()) {
+        record_id = w.select_record.getColumn(0).getInt64();
+        old_value = w.select_record.getColumn(1).getInt64();
+        old_quantity = w.select_record.getColumn(2).getInt64();
+        old_weight = w.select_record.getColumn(3).getInt64();
+        old_source = w.select_record.getColumn(4).getString();
+        old_batch = w.select_record.getColumn(5).getInt64();
+      }
+    }
+
+    if (!record_id.has_value()) {
+      ScopedStatementReset reset(w.insert_record);
+      BindKey(w.insert_record, record);
+      w.insert_record.bind(7, record.value_usd());
+      w.insert_record.bind(8, record.quantity());
+      w.insert_record.bind(9, record.net_weight_kg());
+      w.insert_record.bind(10, record.source());
+      w.insert_record.bind(11, batch_id_);
+      w.insert_record.exec();
+      AddToRollups(record, 1, record.value_usd(), record.quantity());
+      ++inserted_;
+      return UpsertOutcome::kInserted;
+    }
+
+    if (old_value == record.value_usd() && old_quantity == record.quantity() &&
+        old_weight == record.net_weight_kg()) {
+      return UpsertOutcome::kUnchanged;
+    }
+
+    {
+      ScopedStatementReset reset(w.insert_revision);
+      w.insert_revision.bind(1, *record_id);
+      w.insert_revision.bind(2, old_batch);
+      w.insert_revision.bind(3, batch_id_);
+      w.insert_revision.bind(4, old_value);
+      w.insert_revision.bind(5, old_quantity);
+      w.insert_revision.bind(6, old_weight);
+      w.insert_revision.bind(7, old_source);
+      w.insert_revision.exec();
+    }
+    {
+      ScopedStatementReset reset(w.update_record);
+      w.update_record.bind(1, record.value_usd());
+      w.update_record.bind(2, record.quantity());
+      w.update_record.bind(3, record.net_weight_kg());
+      w.update_record.bind(4, record.source());
+      w.update_record.bind(5, batch_id_);
+      w.update_record.bind(6, *record_id);
+      w.update_record.exec();
+    }
+    AddToRollups(record, 0, record.value_usd() - old_value,
+                 record.quantity() - old_quantity);
+    return UpsertOutcome::kUpdated;
+  } catch (const SQLite::Exception& e) {
+    return Fail(e, "upsert");
+  }
+}
+
+absl::StatusOr<BatchInfo> SqliteIngestStore::Batch::Commit(
+    const BatchCounts& counts, std::string response) {
+  RETURN_IF_ERROR(CheckUsable());
+  WriteStatements& w = *store_.write_;
+  SQLite::Database& db = *store_.write_db_;
+  const absl::Time now = absl::Now();
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  try {
+    if (!meta_.request_id.empty()) {
+      // Checked under the write lock: a stream with the same request_id
+      // that committed while this one ran wins, and this one writes nothing.
+      ScopedStatementReset reset(w.request_id_taken);
+      w.request_id_taken.bind(1, meta_.request_id);
+      if (w.request_id_taken.executeStep()) {
+        const int64_t other = w.request_id_taken.getColumn(0).getInt64();
+        transaction_.reset();  // roll back
+        failed_ = absl::AlreadyExistsError(absl::StrCat(
+            "request_id ", meta_.request_id, " was committed by batch ", other,
+            "; this stream wrote nothing"));
+        return *failed_;
+      }
+    }
+    {
+      SQLite::Statement& st = w.insert_batch;
+      ScopedStatementReset reset(st);
+      st.bind(1, batch_id_);
+      if (meta_.request_id.empty()) {
+        st.bind(2);  // NULL: many batches may have no request id
+      } else {
+        st.bind(2, meta_.request_id);
+      }
+      st.bind(3, meta_.source);
+      st.bind(4, meta_.writer);
+      st.bind(5, now_ms);
+      st.bind(6, counts.received);
+      st.bind(7, counts.inserted);
+      st.bind(8, counts.updated);
+      st.bind(9, counts.unchanged);
+      st.bind(10, counts.rejected);
+      st.bind(11, data_version_);
+      st.bind(12, response.data(), static_cast<int>(response.size()));
+      st.exec();
+    }
+    db.exec(absl::StrCat("UPDATE meta SET value = CASE key",
+                         " WHEN 'data_version' THEN ", data_version_,
+                         " WHEN 'last_ingest_ms' THEN ", now_ms,
+                         " WHEN 'record_count' THEN value + ", inserted_,
+                         " END WHERE key IN ('data_version', 'last_ingest_ms', "
+                         "'record_count')"));
+    transaction_->commit();
+    transaction_.reset();
+  } catch (const SQLite::Exception& e) {
+    absl::Status status = Fail(e, "commit");
+    transaction_.reset();  // roll back whatever is left
+    return status;
+  }
+  BatchInfo info;
+  info.batch_id = batch_id_;
+  info.meta = meta_;
+  info.ingest_time = absl::FromUnixMillis(now_ms);
+  info.counts = counts;
+  info.data_version = data_version_;
+  return info;
+}
+
+SqliteIngestStore::SqliteIngestStore(SqliteStoreConfig config,
+                                     std::unique_ptr<SQLite::Database> write_db,
+                                     std::unique_ptr<SQLite::Database> read_db)
+    : config_(std::move(config)),
+      write_db_(std::move(write_db)),
+      write_(std::make_unique<WriteStatements>(*write_db_)),
+      read_db_(std::move(read_db)),
+      find_response_(
+          std::make_unique<SQLite::Statement>(*read_db_, kFindResponseSql)),
+      list_batches_(
+          std::make_unique<SQLite::Statement>(*read_db_, kListBatchesSql)) {}
+
+SqliteIngestStore::~SqliteIngestStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteIngestStore>> SqliteIngestStore::Open(
+    const SqliteStoreConfig& config) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SQLite::Database> write_db,
+                   OpenSqliteDatabase(config));
+  // The first connection migrated; the reader only checks.
+  SqliteStoreConfig read_config = config;
+  read_config.migrate = false;
+  ASSIGN_OR_RETURN(std::unique_ptr<SQLite::Database> read_db,
+                   OpenSqliteDatabase(read_config));
+  try {
+    return std::unique_ptr<SqliteIngestStore>(
+        new SqliteIngestStore(config, std::move(write_db), std::move(read_db)));
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(
+        e, absl::StrCat("prepare statements of store ", config.path));
+  }
+}
+
+void SqliteIngestStore::ReleaseWriterSlot() {
+  absl::MutexLock lock(&slot_mu_);
+  batch_open_ = false;
+}
+
+absl::StatusOr<std::unique_ptr<BatchWriter>> SqliteIngestStore::BeginBatch(
+    const BatchMeta& meta) {
+  {
+    slot_mu_.LockWhen(absl::Condition(
+        +[](bool* open) { return !*open; }, &batch_open_));
+    batch_open_ = true;
+    slot_mu_.Unlock();
+  }
+  // From here this thread alone uses write_db_ until the slot is released.
+  try {
+    auto transaction = std::make_unique<SQLite::Transaction>(
+        *write_db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t batch_id =
+        write_db_
+            ->execAndGet(
+                "SELECT COALESCE(MAX(batch_id), 0) + 1 FROM "
+                "batches")
+            .getInt64();
+    const int64_t data_version =
+        write_db_
+            ->execAndGet(
+                "SELECT value + 1 FROM meta WHERE key = 'data_version'")
+            .getInt64();
+    return std::unique_ptr<BatchWriter>(
+        new Batch(*this, meta, std::move(transaction), batch_id, data_version));
+  } catch (const SQLite::Exception& e) {
+    ReleaseWriterSlot();
+    return SqliteErrorToStatus(e, "begin batch");
+  }
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteIngestStore::FindResponse(
+    std::string_view request_id) {
+  absl::MutexLock lock(&read_mu_);
+  try {
+    SQLite::Statement& st = *find_response_;
+    ScopedStatementReset reset(st);
+    st.bind(1, std::string(request_id));
+    if (!st.executeStep()) return std::optional<std::string>();
+    const SQLite::Column column = st.getColumn(0);
+    return std::optional<std::string>(std::string(
+        static_cast<const char*>(column.getBlob()), column.getBytes()));
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, "find response by request_id");
+  }
+}
+
+absl::StatusOr<BatchPage> SqliteIngestStore::ListBatches(
+    int page_size, std::optional<int64_t> before_batch_id) {
+  if (page_size < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be >= 1, got ", page_size));
+  }
+  absl::MutexLock lock(&read_mu_);
+  try {
+    SQLite::Statement& st = *list_batches_;
+    ScopedStatementReset reset(st);
+    st.bind(1, before_batch_id.value_or(std::numeric_limits<int64_t>::max()));
+    // One more than asked: whether it exists decides the next page token.
+    st.bind(2, static_cast<int64_t>(page_size) + 1);
+    BatchPage page;
+    while (st.executeStep()) {
+      if (static_cast<int>(page.batches.size()) == page_size) {
+        page.next_before_batch_id = page.batches.back().batch_id;
+        break;
+      }
+      BatchInfo& info = page.batches.emplace_back();
+      info.batch_id = st.getColumn(0).getInt64();
+      info.meta.request_id =
+          st.getColumn(1).isNull() ? "" : st.getColumn(1).getString();
+      info.meta.source = st.getColumn(2).getString();
+      info.meta.writer = st.getColumn(3).getString();
+      info.ingest_time = absl::FromUnixMillis(st.getColumn(4).getInt64());
+      info.counts.received = st.getColumn(5).getInt64();
+      info.counts.inserted = st.getColumn(6).getInt64();
+      info.counts.updated = st.getColumn(7).getInt64();
+      info.counts.unchanged = st.getColumn(8).getInt64();
+      info.counts.rejected = st.getColumn(9).getInt64();
+      info.data_version = st.getColumn(10).getInt64();
+    }
+    return page;
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, "list batches");
+  }
+}
+
+}  // namespace evtrade::store

@@ -1,0 +1,90 @@
+// ingest_service: the one writer of the store (evtrade.v1.IngestService).
+// Flags (each also settable as EVTRADE_<FLAG>) -> config -> server.
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/usage.h"
+#include "common/server/env_flags.h"
+#include "common/server/logging.h"
+#include "common/server/metrics.h"
+#include "common/server/server_runner.h"
+#include "common/server/service_main.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC listen address, host:port (port 0 picks a free port)");
+ABSL_FLAG(std::string, db, "var/evtrade.db", "SQLite store file");
+ABSL_FLAG(std::string, token_file, "var/ingest.token",
+          "file holding the bearer token writers must present");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
+          "Prometheus /metrics listen address, host:port");
+ABSL_FLAG(std::string, log_level, "info",
+          "trace, debug, info, warn, error or off");
+ABSL_FLAG(double, drain_seconds, 1,
+          "on SIGTERM: seconds between NOT_SERVING and shutdown");
+
+namespace {
+
+constexpr char kProgram[] = "ingest_service";
+
+struct IngestMainConfig {
+  evtrade::ServiceMainConfig base;
+  std::string db_path;
+  std::string token_file;
+};
+
+IngestMainConfig ConfigFromFlags() {
+  absl::StatusOr<evtrade::ServiceMainConfig> base =
+      evtrade::MakeServiceMainConfig(
+          kProgram, {.listen = absl::GetFlag(FLAGS_listen),
+                     .metrics_listen = absl::GetFlag(FLAGS_metrics_listen),
+                     .log_level = absl::GetFlag(FLAGS_log_level),
+                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
+  if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
+  IngestMainConfig config{.base = *std::move(base),
+                          .db_path = absl::GetFlag(FLAGS_db),
+                          .token_file = absl::GetFlag(FLAGS_token_file)};
+  for (const absl::Status& s :
+       {evtrade::ValidateDbPath("db", config.db_path, /*writable=*/true),
+        evtrade::ValidateSecretFile("token_file", config.token_file)}) {
+    if (!s.ok()) evtrade::ExitWithUsageError(kProgram, s);
+  }
+  return config;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  absl::SetProgramUsageMessage(
+      "evtrade ingest service (evtrade.v1.IngestService); every flag can also "
+      "be set as EVTRADE_<FLAG IN UPPER CASE>");
+  evtrade::ParseFlagsWithEnv(argc, argv);
+  const IngestMainConfig config = ConfigFromFlags();
+
+  // Before any thread exists, so that only the main thread sees SIGTERM.
+  if (absl::Status s = evtrade::BlockTerminationSignals(); !s.ok()) {
+    evtrade::ExitWithUsageError(kProgram, s);
+  }
+  evtrade::SetupLogging(config.base.logging);
+  auto metrics = evtrade::Metrics::Create(config.base.metrics);
+  if (!metrics.ok()) {
+    spdlog::error("--metrics_listen: {}",
+                  std::string(metrics.status().message()));
+    return 1;
+  }
+
+  // The IngestService implementation (issue 3) is registered here, e.g.
+  //   services.push_back({&ingest,
+  //   evtrade::v1::IngestService::service_full_name()});
+  // Until it lands, the binary serves health, reflection and metrics only.
+  std::vector<evtrade::ServiceRegistration> services;
+
+  absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
+                                                      services, metrics->get());
+  if (!status.ok()) {
+    spdlog::error("{}", std::string(status.message()));
+    return 1;
+  }
+  return 0;
+}
