@@ -23,8 +23,8 @@ TARGETS = [
     ("uncached", "uncached report p50 / echo p50 (1 caller)", "<=", 3.0),
     ("cached", "cached report throughput / echo throughput (best of callers)",
      ">=", 0.5),
-    ("sql", "plain SQL report p50 / uncached report p50 (1 caller)", ">=",
-     100.0),
+    ("sql", "plain SQL report p50 / uncached service report p50 (the same "
+     "reports)", ">=", 100.0),
 ]
 
 
@@ -102,9 +102,10 @@ def ratios(rows, size):
                 f"{fmt(best_echo['per_second'])}/s at "
                 f"{best_echo['callers']} callers")
     sql = one(rows, size, "sql_report")
-    if sql and cold1 and cold1["p50_ms"] > 0:
-        out["sql"] = (sql["p50_ms"] / cold1["p50_ms"],
-                      f"{fmt(sql['p50_ms'])} vs {fmt(cold1['p50_ms'])} ms")
+    same = one(rows, size, "report_same_as_sql")
+    if sql and same and same["p50_ms"] > 0:
+        out["sql"] = (sql["p50_ms"] / same["p50_ms"],
+                      f"{fmt(sql['p50_ms'])} vs {fmt(same['p50_ms'])} ms")
     return out
 
 
@@ -207,11 +208,13 @@ def render(rows, machine, analysis):
 
     w("## Plain SQL baseline")
     w("")
-    w("| size | reports | p50 ms | max ms | agrees with the service |")
-    w("|---|---|---|---|---|")
+    w("| size | reports | plain SQL p50 ms | plain SQL max ms | service p50 ms "
+      "(same reports, uncached) | agrees with the service |")
+    w("|---|---|---|---|---|---|")
     for size in sizes:
         s = one(rows, size, "sql_report")
         c = one(rows, size, "sql_check")
+        same = one(rows, size, "report_same_as_sql")
         if not s:
             continue
         agree = "n/a"
@@ -220,7 +223,8 @@ def render(rows, machine, analysis):
             if c["mismatched"]:
                 agree += f" (first difference: {c['first_difference']})"
         w(f"| {size} | {s['calls']} | {fmt(s['p50_ms'])} | "
-          f"{fmt(s['max_ms'])} | {agree} |")
+          f"{fmt(s['max_ms'])} | {fmt(same['p50_ms']) if same else 'n/a'} | "
+          f"{agree} |")
     w("")
 
     w("## Peak memory")
@@ -268,6 +272,7 @@ def check(rows):
                     ("partners", {"cache": "cold"}),
                     ("partners", {"cache": "warm"}),
                     ("sql_report", {}), ("sql_check", {}),
+                    ("report_same_as_sql", {}),
                     ("report_during_ingest", {}),
                     ("rss", {"service": "ingest_service"}),
                     ("rss", {"service": "query_service"}),

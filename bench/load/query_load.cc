@@ -96,9 +96,11 @@ Queries::Queries(Workload workload,
 Queries::Pick Queries::PickCold(int64_t n) const {
   const int64_t reporters = static_cast<int64_t>(workload_.reporters.size());
   const int64_t months = MonthsInRange(workload_.first, workload_.last);
-  const int64_t month = (n / reporters) % months;
+  // Latest months first: what users ask about, with the longest histories
+  // behind them (record highs look at every earlier month).
+  const int64_t back = (n / reporters) % months;
   return {&workload_.reporters[n % reporters],
-          Month::FromIndex(workload_.first.Index() + static_cast<int>(month)),
+          Month::FromIndex(workload_.last.Index() - static_cast<int>(back)),
           n / (reporters * months)};
 }
 
