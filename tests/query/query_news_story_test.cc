@@ -20,7 +20,7 @@ namespace {
 
 v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
-class QueryNewsStoryTest : public ::testing::Test {
+class QueryNewsStoryTest : public testing::SharedQueryServerSuite {
  protected:
   static void SetUpTestSuite() {
     const std::string db_path =
@@ -48,18 +48,12 @@ class QueryNewsStoryTest : public ::testing::Test {
       auto version = testing::IngestBatch(**ingest, records, file);
       ASSERT_TRUE(version.ok()) << file << ": " << version.status();
     }
-    auto server = testing::InProcessQueryServer::Start(db_path);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    StartSharedServer(db_path);
   }
 
   template <typename Response, typename Request, typename Method>
   static Response Call(Method method, const Request& request) {
-    return testing::CallQueryOk<Response>(server_->stub(), method, request);
+    return testing::CallQueryOk<Response>(stub(), method, request);
   }
 
   static v1::SeriesPoint ChinaNovember2022(v1::Powertrain powertrain) {
@@ -73,11 +67,7 @@ class QueryNewsStoryTest : public ::testing::Test {
     EXPECT_EQ(response.points_size(), 1);
     return response.points_size() == 1 ? response.points(0) : v1::SeriesPoint();
   }
-
-  static testing::InProcessQueryServer* server_;
 };
-
-testing::InProcessQueryServer* QueryNewsStoryTest::server_ = nullptr;
 
 // "China's electric car exports hit a record $3.2 billion in November, up
 // 165% year on year, the highest monthly total on record."
