@@ -1,0 +1,49 @@
+// Loads the evtrade.v1 contract and the vendored gRPC health and reflection
+// protos from the repository's protos/ folder at run time (no generated
+// code), with @grpc/proto-loader.
+'use strict';
+
+const path = require('node:path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+const PROTOS = path.resolve(__dirname, '..', '..', 'protos');
+
+// keepCase: field names as in the .proto files (value_usd), as in every
+// other client. longs: String keeps int64 dollars exact. defaults: fields
+// left at zero are present (0, '', false), but proto3 `optional` fields stay
+// undefined when absent: an undefined growth rate is not 0.
+const LOADER_OPTIONS = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTOS],
+};
+
+let cached = null;
+
+// The loaded packages: {evtrade: {v1}, grpc: {health: {v1}, reflection:
+// {v1alpha}}}; service constructors take (address, credentials).
+function load() {
+  if (cached === null) {
+    const definition = protoLoader.loadSync(
+        [
+          'evtrade/v1/ingest_service.proto',
+          'evtrade/v1/query_service.proto',
+          'evtrade/v1/gateway_service.proto',
+          'grpc/health/v1/health.proto',
+          'grpc/reflection/v1alpha/reflection.proto',
+        ],
+        LOADER_OPTIONS);
+    cached = grpc.loadPackageDefinition(definition);
+  }
+  return cached;
+}
+
+module.exports = {
+  grpc,
+  load,
+  PROTOS
+};
