@@ -5,11 +5,15 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "common/server/env_flags.h"
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
+#include "common/store/sqlite_ingest_store.h"
+#include "common/util/token.h"
+#include "ingest_service/ingest_service.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -17,6 +21,9 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, db, "var/evtrade.db", "SQLite store file");
 ABSL_FLAG(std::string, token_file, "var/ingest.token",
           "file holding the bearer token writers must present");
+ABSL_FLAG(std::string, token_env, "",
+          "name of an environment variable holding the bearer token; when "
+          "set, it is used instead of --token_file");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
           "Prometheus /metrics listen address, host:port");
 ABSL_FLAG(std::string, log_level, "info",
@@ -31,7 +38,7 @@ constexpr char kProgram[] = "ingest_service";
 struct IngestMainConfig {
   evtrade::ServiceMainConfig base;
   std::string db_path;
-  std::string token_file;
+  std::string token;
 };
 
 IngestMainConfig ConfigFromFlags() {
@@ -44,12 +51,25 @@ IngestMainConfig ConfigFromFlags() {
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   IngestMainConfig config{.base = *std::move(base),
                           .db_path = absl::GetFlag(FLAGS_db),
-                          .token_file = absl::GetFlag(FLAGS_token_file)};
-  for (const absl::Status& s :
-       {evtrade::ValidateDbPath("db", config.db_path, /*writable=*/true),
-        evtrade::ValidateSecretFile("token_file", config.token_file)}) {
-    if (!s.ok()) evtrade::ExitWithUsageError(kProgram, s);
+                          .token = ""};
+  if (absl::Status s =
+          evtrade::ValidateDbPath("db", config.db_path, /*writable=*/true);
+      !s.ok()) {
+    evtrade::ExitWithUsageError(kProgram, s);
   }
+  // The token is read once, at start-up: rotating it means a restart.
+  const std::string token_env = absl::GetFlag(FLAGS_token_env);
+  absl::StatusOr<std::string> token =
+      token_env.empty()
+          ? evtrade::ReadTokenFile(absl::GetFlag(FLAGS_token_file))
+          : evtrade::ReadTokenEnv(token_env);
+  if (!token.ok()) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      token_env.empty() ? "--token_file: " : "--token_env: ",
+                      token.status().message())));
+  }
+  config.token = *std::move(token);
   return config;
 }
 
@@ -74,11 +94,16 @@ int main(int argc, char* argv[]) {
     return 1;
   }
 
-  // The IngestService implementation (issue 3) is registered here, e.g.
-  //   services.push_back({&ingest,
-  //   evtrade::v1::IngestService::service_full_name()});
-  // Until it lands, the binary serves health, reflection and metrics only.
-  std::vector<evtrade::ServiceRegistration> services;
+  auto store =
+      evtrade::store::SqliteIngestStore::Open({.path = config.db_path});
+  if (!store.ok()) {
+    spdlog::error("--db: {}", std::string(store.status().message()));
+    return 1;
+  }
+  // Declared after the store, so destroyed first (after the server stopped).
+  evtrade::IngestServiceImpl ingest({.token = config.token}, store->get());
+  std::vector<evtrade::ServiceRegistration> services = {
+      {&ingest, evtrade::v1::IngestService::service_full_name()}};
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
                                                       services, metrics->get());

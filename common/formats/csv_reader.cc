@@ -183,17 +183,21 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
 }
 
 absl::StatusOr<const CsvRow*> CsvReader::Next() {
-  ASSIGN_OR_RETURN(bool more, ReadRow(row_));
-  if (!more) return nullptr;
+  if (!final_error_.ok()) return final_error_;
+  absl::StatusOr<bool> more = ReadRow(row_);
+  if (!more.ok()) {
+    final_error_ = more.status();
+    return final_error_;
+  }
+  if (!*more) return nullptr;
   ++rows_read_;
   return &row_;
 }
 
-absl::Status CsvReader::CheckWidth(const CsvRow& row) const {
-  if (row.fields.size() == header_.fields.size()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("line ", row.line, ": expected ", header_.fields.size(),
-                   " fields, got ", row.fields.size()));
+std::optional<std::string> CsvReader::WidthError(const CsvRow& row) const {
+  if (row.fields.size() == header_.fields.size()) return std::nullopt;
+  return absl::StrCat("expected ", header_.fields.size(), " fields, got ",
+                      row.fields.size());
 }
 
 }  // namespace evtrade::formats

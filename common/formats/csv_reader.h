@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,12 +51,12 @@ class CsvReader {
   // field (...)" with N the line the field starts on, or the source's read
   // error. Rows with a
   // different number of fields than the header are returned as they are:
-  // see CheckWidth.
+  // see WidthError.
   absl::StatusOr<const CsvRow*> Next();
 
-  // INVALID_ARGUMENT "line N: expected H fields, got F" when `row` has not
-  // as many fields as the header.
-  absl::Status CheckWidth(const CsvRow& row) const;
+  // "expected H fields, got F" when `row` has not as many fields as the
+  // header; nullopt when it has.
+  std::optional<std::string> WidthError(const CsvRow& row) const;
 
   // For progress reports: rows returned so far (header excluded), and the
   // source's position.
@@ -85,6 +86,7 @@ class CsvReader {
   std::unique_ptr<ByteSource> source_;
   char delimiter_ = ',';
   absl::Status read_error_;
+  absl::Status final_error_;  // what Next() keeps returning after a failure
   std::vector<char> buffer_;
   size_t pos_ = 0;
   size_t end_ = 0;

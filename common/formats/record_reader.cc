@@ -18,21 +18,13 @@
 #include "common/domain/month.h"
 #include "common/formats/decimal.h"
 #include "common/util/status_macros.h"
+#include "common/util/strings.h"
 
 namespace evtrade::formats {
 namespace {
 
-absl::string_view Absl(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
-
-std::string_view Trim(std::string_view text) {
-  absl::string_view trimmed = absl::StripAsciiWhitespace(Absl(text));
-  return std::string_view(trimmed.data(), trimmed.size());
-}
-
 std::string Quoted(std::string_view text) {
-  return absl::StrCat("\"", Absl(text), "\"");
+  return absl::StrCat("\"", ToAbsl(text), "\"");
 }
 
 // The columns each format reads, by canonical name. Indexes into the
@@ -65,6 +57,7 @@ enum ComtradeColumn {
   kRefMonth,
   kPeriod,
   kQty,
+  kQtyUnitCode,
   kNetWgt,
   kCustomsCode,
   kMotCode,
@@ -72,9 +65,9 @@ enum ComtradeColumn {
   kComtradeColumnCount
 };
 constexpr std::array<std::string_view, kComtradeColumnCount> kComtradeNames = {
-    "reporterISO", "partnerISO", "flowCode",    "cmdCode", "primaryValue",
-    "refYear",     "refMonth",   "period",      "qty",     "netWgt",
-    "customsCode", "motCode",    "partner2Code"};
+    "reporterISO", "partnerISO",  "flowCode", "cmdCode",     "primaryValue",
+    "refYear",     "refMonth",    "period",   "qty",         "qtyUnitCode",
+    "netWgt",      "customsCode", "motCode",  "partner2Code"};
 constexpr int kComtradeRequired = kRefYear;
 
 // Where a format's columns are in the file; -1 = absent.
@@ -84,10 +77,10 @@ std::array<int, N> FindColumns(const std::vector<std::string>& header,
   std::array<int, N> index;
   index.fill(-1);
   for (size_t i = 0; i < N; ++i) {
-    const std::string wanted = absl::AsciiStrToLower(Absl(names[i]));
+    const std::string wanted = absl::AsciiStrToLower(ToAbsl(names[i]));
     for (size_t col = 0; col < header.size(); ++col) {
       // The first column of a name wins.
-      if (absl::AsciiStrToLower(Absl(Trim(header[col]))) == wanted) {
+      if (absl::AsciiStrToLower(ToAbsl(StripAscii(header[col]))) == wanted) {
         index[i] = static_cast<int>(col);
         break;
       }
@@ -151,19 +144,11 @@ std::optional<RowError> SetAmounts(int64_t line,
 // The reason of a Month::Parse error, without its "<field>: " prefix.
 std::string MonthReason(const absl::Status& status, std::string_view field) {
   std::string_view message(status.message().data(), status.message().size());
-  const std::string prefix = absl::StrCat(Absl(field), ": ");
+  const std::string prefix = absl::StrCat(ToAbsl(field), ": ");
   if (message.substr(0, prefix.size()) == prefix) {
     message.remove_prefix(prefix.size());
   }
   return std::string(message);
-}
-
-bool AllDigits(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -176,7 +161,7 @@ struct RecordReader::Columns {
 };
 
 std::optional<InputFormat> ParseInputFormat(std::string_view text) {
-  const std::string lower = absl::AsciiStrToLower(Absl(Trim(text)));
+  const std::string lower = absl::AsciiStrToLower(ToAbsl(StripAscii(text)));
   if (lower == "auto") return InputFormat::kAuto;
   if (lower == "native") return InputFormat::kNative;
   if (lower == "comtrade") return InputFormat::kComtrade;
@@ -249,7 +234,7 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::FromSource(
   auto missing = [&](std::string_view column) {
     return absl::InvalidArgumentError(
         absl::StrCat(name, ": missing column ", Quoted(column), " (",
-                     Absl(InputFormatName(format)), " format)"));
+                     ToAbsl(InputFormatName(format)), " format)"));
   };
   if (format == InputFormat::kNative) {
     for (int i = 0; i < kNativeRequired; ++i) {
@@ -280,11 +265,8 @@ absl::StatusOr<std::optional<ReadRow>> RecordReader::Next() {
   }
   if (*row == nullptr) return std::nullopt;
   const CsvRow& r = **row;
-  if (r.fields.size() != csv_->header().fields.size()) {
-    return ReadRow(
-        Invalid(r.line, "",
-                absl::StrCat("expected ", csv_->header().fields.size(),
-                             " fields, got ", r.fields.size())));
+  if (std::optional<std::string> width = csv_->WidthError(r)) {
+    return ReadRow(Invalid(r.line, "", *std::move(width)));
   }
   return format_ == InputFormat::kNative ? ParseNative(r) : ParseComtrade(r);
 }
@@ -292,7 +274,7 @@ absl::StatusOr<std::optional<ReadRow>> RecordReader::Next() {
 ReadRow RecordReader::ParseNative(const CsvRow& row) const {
   const auto& col = columns_->native;
   auto field = [&](NativeColumn c) -> std::string_view {
-    return col[c] < 0 ? std::string_view() : Trim(row.fields[col[c]]);
+    return col[c] < 0 ? std::string_view() : StripAscii(row.fields[col[c]]);
   };
   LineRecord out{row.line, {}};
   v1::TradeRecord& rec = out.record;
@@ -333,7 +315,7 @@ ReadRow RecordReader::ParseNative(const CsvRow& row) const {
 ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
   const auto& col = columns_->comtrade;
   auto field = [&](ComtradeColumn c) -> std::string_view {
-    return col[c] < 0 ? std::string_view() : Trim(row.fields[col[c]]);
+    return col[c] < 0 ? std::string_view() : StripAscii(row.fields[col[c]]);
   };
 
   // Breakdowns of a total would count twice next to it: skip them.
@@ -347,11 +329,12 @@ ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
         Breakdown{kMotCode, "0", "mode of transport"},
         Breakdown{kPartner2Code, "0", "second partner"}}) {
     const std::string_view value = field(b.column);
-    if (!value.empty() && !absl::EqualsIgnoreCase(Absl(value), Absl(b.total))) {
+    if (!value.empty() &&
+        !absl::EqualsIgnoreCase(ToAbsl(value), ToAbsl(b.total))) {
       return RowError{row.line, std::string(kComtradeNames[b.column]),
-                      absl::StrCat("a breakdown by ", Absl(b.by), " (",
-                                   Absl(kComtradeNames[b.column]), " ",
-                                   Absl(value), "), not a total: skipped"),
+                      absl::StrCat("a breakdown by ", ToAbsl(b.by), " (",
+                                   ToAbsl(kComtradeNames[b.column]), " ",
+                                   ToAbsl(value), "), not a total: skipped"),
                       RowError::Kind::kSkipped};
     }
   }
@@ -361,11 +344,11 @@ ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
   if (columns_->ref_year_month) {
     int year = 0;
     int month = 0;
-    if (!absl::SimpleAtoi(Absl(field(kRefYear)), &year)) {
+    if (!absl::SimpleAtoi(ToAbsl(field(kRefYear)), &year)) {
       return Invalid(row.line, "refYear",
                      absl::StrCat("not a year: ", Quoted(field(kRefYear))));
     }
-    if (!absl::SimpleAtoi(Absl(field(kRefMonth)), &month)) {
+    if (!absl::SimpleAtoi(ToAbsl(field(kRefMonth)), &month)) {
       return Invalid(row.line, "refMonth",
                      absl::StrCat("not a month: ", Quoted(field(kRefMonth))));
     }
@@ -377,9 +360,9 @@ ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
     rec.mutable_period()->set_month(month);
   } else {
     const std::string_view period = field(kPeriod);
-    if (period.size() == 4 && AllDigits(period)) {
+    if (period.size() == 4 && AllAsciiDigits(period)) {
       return Invalid(row.line, "period",
-                     absl::StrCat("annual rows (period ", Absl(period),
+                     absl::StrCat("annual rows (period ", ToAbsl(period),
                                   ") are not monthly data"));
     }
     const absl::StatusOr<Month> month = Month::Parse(period, "period");
@@ -399,22 +382,26 @@ ReadRow RecordReader::ParseComtrade(const CsvRow& row) const {
   }
   rec.set_flow(*flow);
   const std::string_view code = field(kCmdCode);
-  if (code.size() != 6 || !AllDigits(code)) {
+  if (code.size() != 6 || !AllAsciiDigits(code)) {
     return Invalid(
         row.line, "cmdCode",
         absl::StrCat("must be a 6-digit HS code, got ", Quoted(code)));
   }
   rec.set_hs_code(std::string(code));
 
-  if (std::optional<RowError> error =
-          SetAmounts(row.line,
-                     {{kComtradeNames[kPrimaryValue], field(kPrimaryValue),
-                       false, &v1::TradeRecord::set_value_usd},
-                      {kComtradeNames[kQty], field(kQty), true,
-                       &v1::TradeRecord::set_quantity},
-                      {kComtradeNames[kNetWgt], field(kNetWgt), true,
-                       &v1::TradeRecord::set_net_weight_kg}},
-                     rec)) {
+  // A quantity counts vehicles (items, unit code 5); a qty in another unit
+  // (8 = kg, -1 = none) is no count of anything we sum, so it becomes 0.
+  const std::string_view unit = field(kQtyUnitCode);
+  const std::string_view qty =
+      unit.empty() || unit == "5" ? field(kQty) : std::string_view();
+  if (std::optional<RowError> error = SetAmounts(
+          row.line,
+          {{kComtradeNames[kPrimaryValue], field(kPrimaryValue), false,
+            &v1::TradeRecord::set_value_usd},
+           {kComtradeNames[kQty], qty, true, &v1::TradeRecord::set_quantity},
+           {kComtradeNames[kNetWgt], field(kNetWgt), true,
+            &v1::TradeRecord::set_net_weight_kg}},
+          rec)) {
     return *std::move(error);
   }
   return out;

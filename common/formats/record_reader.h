@@ -65,12 +65,14 @@ using ReadRow = std::variant<LineRecord, RowError>;
 // Flow is X/M/RX/RM or export/import/re_export/re_import; period YYYY-MM.
 //
 // Comtrade format: reporterISO, partnerISO, flowCode, cmdCode, primaryValue
-// and refYear + refMonth or period (YYYYMM) are required; qty, netWgt,
-// customsCode, motCode, partner2Code are used when present; other columns
-// are ignored. Column names match case-insensitively and ignoring
-// surrounding spaces. Annual rows (refMonth 52) and codes that are not six
-// digits are invalid; rows that break a total down (customsCode not C00,
-// motCode not 0, partner2Code not 0) are skipped.
+// and refYear + refMonth or period (YYYYMM) are required; qty, qtyUnitCode,
+// netWgt, customsCode, motCode, partner2Code are used when present; other
+// columns are ignored. qty becomes the quantity only when it counts items
+// (qtyUnitCode 5, or no unit column): a qty in kg (8) or none (-1) gives 0.
+// Column names match case-insensitively and ignoring surrounding spaces. Annual
+// rows (refMonth 52) and codes that are not six digits are invalid; rows that
+// break a total down (customsCode not C00, motCode not 0, partner2Code not 0)
+// are skipped.
 //
 // Values and quantities are decimals rounded exactly to whole numbers
 // (ParseRoundedInt64); empty qty/netWgt/quantity/net_weight_kg mean 0.

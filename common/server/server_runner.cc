@@ -147,6 +147,10 @@ void GrpcServer::Shutdown() {
 }
 
 absl::Status BlockTerminationSignals() {
+  // A shell starts background jobs with SIGINT ignored; an ignored signal is
+  // discarded, not queued for sigwait. Restore the default first.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t set = TerminationSignals();
   if (int err = pthread_sigmask(SIG_BLOCK, &set, nullptr); err != 0) {
     return absl::InternalError(

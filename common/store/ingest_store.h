@@ -64,7 +64,10 @@ class BatchWriter {
 
   // Writes the batch row with `counts` and `response` (a serialized
   // IngestResponse, kept for replays) and commits durably
-  // (synchronous=FULL). At most once.
+  // (synchronous=FULL). At most once. ALREADY_EXISTS (and nothing written)
+  // when a batch with the same non-empty request_id committed first, e.g.
+  // a concurrent stream that passed FindResponse at the same time: replay
+  // that batch's stored response.
   virtual absl::StatusOr<BatchInfo> Commit(const BatchCounts& counts,
                                            std::string response) = 0;
 };

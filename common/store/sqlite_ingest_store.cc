@@ -1,5 +1,7 @@
 #include "common/store/sqlite_ingest_store.h"
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -423,6 +425,11 @@ absl::StatusOr<std::unique_ptr<BatchWriter>> SqliteIngestStore::BeginBatch(
   }
   // From here this thread alone uses write_db_ until the slot is released.
   try {
+    if (sqlite3_get_autocommit(write_db_->getHandle()) == 0) {
+      // A previous batch's ROLLBACK failed (SQLiteCpp swallows that): end
+      // its transaction now rather than fail every batch after it.
+      write_db_->exec("ROLLBACK");
+    }
     auto transaction = std::make_unique<SQLite::Transaction>(
         *write_db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t batch_id =
@@ -453,8 +460,12 @@ absl::StatusOr<std::optional<std::string>> SqliteIngestStore::FindResponse(
     st.bind(1, std::string(request_id));
     if (!st.executeStep()) return std::optional<std::string>();
     const SQLite::Column column = st.getColumn(0);
-    return std::optional<std::string>(std::string(
-        static_cast<const char*>(column.getBlob()), column.getBytes()));
+    const int size = column.getBytes();
+    // getBlob() is null for an empty blob.
+    return std::optional<std::string>(
+        size == 0 ? std::string()
+                  : std::string(static_cast<const char*>(column.getBlob()),
+                                static_cast<size_t>(size)));
   } catch (const SQLite::Exception& e) {
     return SqliteErrorToStatus(e, "find response by request_id");
   }

@@ -192,5 +192,36 @@ TEST(QueryProcessTest, ExposesCallMetrics) {
   EXPECT_EQ(*(*process)->Wait(absl::Seconds(20)), 0);
 }
 
+TEST(HealthProbeTest, PrintsStatusAndExitsZeroOnlyWhenServing) {
+  const std::string dir = MakeTempDir("probe");
+  auto query = Process::Start(OptionsFor(
+      "query_service", dir, {"--listen=127.0.0.1:0", "--drain_seconds=0"}));
+  ASSERT_TRUE(query.ok()) << query.status();
+  absl::StatusOr<std::string> address = ServingAddress(**query);
+  ASSERT_TRUE(address.ok()) << address.status();
+
+  auto probe = [&](std::vector<std::string> args) {
+    ProcessOptions options;
+    options.binary = BinDir() + "/health_probe";
+    options.args = std::move(args);
+    auto process = Process::Start(options);
+    EXPECT_TRUE(process.ok()) << process.status();
+    absl::StatusOr<int> code = (*process)->Wait(absl::Seconds(20));
+    EXPECT_TRUE(code.ok()) << code.status();
+    return std::make_pair(*code, (*process)->Stdout());
+  };
+  EXPECT_EQ(probe({"--addr=" + *address, "--wait_seconds=20"}),
+            std::make_pair(0, std::string("SERVING\n")));
+  EXPECT_EQ(
+      probe({"--addr=" + *address, "--service=no.such.Service"}),
+      std::make_pair(1, std::string("NOT_FOUND: service name unknown\n")));
+
+  ASSERT_TRUE((*query)->Kill(SIGTERM).ok());
+  EXPECT_EQ(*(*query)->Wait(absl::Seconds(20)), 0);
+  auto [code, out] = probe({"--addr=" + *address, "--timeout_seconds=1"});
+  EXPECT_EQ(code, 1);
+  EXPECT_THAT(out, ::testing::StartsWith("UNAVAILABLE: "));
+}
+
 }  // namespace
 }  // namespace evtrade::testing

@@ -78,6 +78,16 @@ std::unique_ptr<RecordReader> FromString(const std::string& data,
   return reader.ok() ? *std::move(reader) : nullptr;
 }
 
+// Reads `data` to its end; a failure to open is the result's status.
+Result ReadString(const std::string& data, RecordReaderOptions options = {}) {
+  auto reader =
+      RecordReader::FromSource(MakeStringSource(data, "test.csv"), options);
+  if (reader.ok()) return ReadAll(**reader);
+  Result failed;
+  failed.status = reader.status();
+  return failed;
+}
+
 absl::Status OpenError(const std::string& data,
                        RecordReaderOptions options = {}) {
   auto reader =
@@ -120,11 +130,9 @@ TEST(RecordReaderTest, NativeCsv) {
 }
 
 TEST(RecordReaderTest, NativeOptionalColumnsAnyOrder) {
-  auto reader = FromString(
+  Result r = ReadString(
       "value_usd,period,hs_code,flow,partner,reporter\n"
       "100,2022-01,870380,M,CHN,GBR\n");
-  ASSERT_NE(reader, nullptr);
-  Result r = ReadAll(*reader);
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_THAT(r.records, ElementsAre(Rec("GBR", "CHN", v1::FLOW_IMPORT,
                                          "870380", 2022, 1, 100)
@@ -176,14 +184,12 @@ TEST(RecordReaderTest, ComtradeTsvWithPeriodOnly) {
 }
 
 TEST(RecordReaderTest, BomCrlfAndQuotedFields) {
-  auto reader = FromString(
+  Result r = ReadString(
       "\xEF\xBB\xBFrefYear,refMonth,reporterISO,flowCode,partnerISO,"
       "partnerDesc,cmdCode,cmdDesc,primaryValue\r\n"
       "2022,9,CHN,X,S19,\"Other Asia, nes\",870380,\"Vehicles; \"\"only\"\" "
       "electric,\r\nmotor\",\"2,5\"\r\n"
       "2022,9,CHN,X,\"GBR\",\"United Kingdom\",\"870380\",x,\"99\"\r\n");
-  ASSERT_NE(reader, nullptr);
-  Result r = ReadAll(*reader);
   ASSERT_TRUE(r.status.ok()) << r.status;
   // "2,5" is not a number: the quoted comma stays inside the field.
   EXPECT_THAT(r.errors, ElementsAre("2: primaryValue: not a number: \"2,5\""));
@@ -228,20 +234,18 @@ TEST(RecordReaderTest, GzipFile) {
 }
 
 TEST(RecordReaderTest, NativeErrorsWithLineNumbers) {
-  auto reader = FromString(std::string(kNativeHeader) +
-                           "CHN,BEL,X,870380,2022-11,10,1,1,,\n"     // 2: good
-                           "CHN,BEL,X,870380,2022-11,10,1,1\n"       // 3
-                           "CHN,BEL,X,870380,2022-11,12a,1,1,,\n"    // 4
-                           "CHN,BEL,Q,870380,2022-11,10,1,1,,\n"     // 5
-                           "CHN,BEL,X,870380,2022-13,10,1,1,,\n"     // 6
-                           "CHN,BEL,X,870380,Nov 2022,10,1,1,,\n"    // 7
-                           "CHN,BEL,X,870380,2022-11,10,x,1,,\n"     // 8
-                           "CHN,GBR,X,870380,2022-11,20,2,2,,\n"     // 9: good
-                           "CHN,\"FRA\n\",X,870380,2022-11,,,,,\n"   // 10-11
-                           "CHN,BEL,X,870380,2022-11,10,1,1,\"Te\n"  // 12
-                           "sla,\n");
-  ASSERT_NE(reader, nullptr);
-  Result r = ReadAll(*reader);
+  Result r = ReadString(std::string(kNativeHeader) +
+                        "CHN,BEL,X,870380,2022-11,10,1,1,,\n"     // 2: good
+                        "CHN,BEL,X,870380,2022-11,10,1,1\n"       // 3
+                        "CHN,BEL,X,870380,2022-11,12a,1,1,,\n"    // 4
+                        "CHN,BEL,Q,870380,2022-11,10,1,1,,\n"     // 5
+                        "CHN,BEL,X,870380,2022-13,10,1,1,,\n"     // 6
+                        "CHN,BEL,X,870380,Nov 2022,10,1,1,,\n"    // 7
+                        "CHN,BEL,X,870380,2022-11,10,x,1,,\n"     // 8
+                        "CHN,GBR,X,870380,2022-11,20,2,2,,\n"     // 9: good
+                        "CHN,\"FRA\n\",X,870380,2022-11,,,,,\n"   // 10-11
+                        "CHN,BEL,X,870380,2022-11,10,1,1,\"Te\n"  // 12
+                        "sla,\n");
   EXPECT_THAT(r.record_lines, ElementsAre(2, 9));
   EXPECT_THAT(
       r.errors,
@@ -264,21 +268,19 @@ constexpr char kComtradeHeader[] =
     "customsCode,motCode,qty,netWgt,primaryValue\n";
 
 TEST(RecordReaderTest, ComtradeRejectsAndSkips) {
-  auto reader = FromString(std::string(kComtradeHeader) +
-                           "2022,11,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 2
-                           "2022,52,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 3
-                           "2022,11,CHN,BEL,0,X,8703,C00,0,1,1,10\n"    // 4
-                           "2022,11,CHN,BEL,0,X,TOTAL,C00,0,1,1,10\n"   // 5
-                           "2022,11,CHN,BEL,0,X,87,C00,0,1,1,10\n"      // 6
-                           "2022,11,CHN,BEL,0,Z,870380,C00,0,1,1,10\n"  // 7
-                           "2022,11,CHN,BEL,0,X,870380,C00,0,1,1,\n"    // 8
-                           "20x2,11,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 9
-                           "2022,11,CHN,BEL,0,X,870380,C01,0,1,1,10\n"  // 10
-                           "2022,11,CHN,BEL,0,X,870380,C00,2100,1,1,10\n"
-                           "2022,11,CHN,BEL,156,X,870380,C00,0,1,1,10\n"
-                           "2022,11,CHN,GBR,,X,870380,,,,,20\n");  // 13
-  ASSERT_NE(reader, nullptr);
-  Result r = ReadAll(*reader);
+  Result r = ReadString(std::string(kComtradeHeader) +
+                        "2022,11,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 2
+                        "2022,52,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 3
+                        "2022,11,CHN,BEL,0,X,8703,C00,0,1,1,10\n"    // 4
+                        "2022,11,CHN,BEL,0,X,TOTAL,C00,0,1,1,10\n"   // 5
+                        "2022,11,CHN,BEL,0,X,87,C00,0,1,1,10\n"      // 6
+                        "2022,11,CHN,BEL,0,Z,870380,C00,0,1,1,10\n"  // 7
+                        "2022,11,CHN,BEL,0,X,870380,C00,0,1,1,\n"    // 8
+                        "20x2,11,CHN,BEL,0,X,870380,C00,0,1,1,10\n"  // 9
+                        "2022,11,CHN,BEL,0,X,870380,C01,0,1,1,10\n"  // 10
+                        "2022,11,CHN,BEL,0,X,870380,C00,2100,1,1,10\n"
+                        "2022,11,CHN,BEL,156,X,870380,C00,0,1,1,10\n"
+                        "2022,11,CHN,GBR,,X,870380,,,,,20\n");  // 13
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_THAT(r.record_lines, ElementsAre(2, 13));
   EXPECT_THAT(
@@ -299,6 +301,31 @@ TEST(RecordReaderTest, ComtradeRejectsAndSkips) {
                   "2100), not a total: skipped",
                   "12: partner2Code: a breakdown by second partner "
                   "(partner2Code 156), not a total: skipped"));
+}
+
+TEST(RecordReaderTest, ComtradeQuantityOnlyWhenCountingItems) {
+  Result r = ReadString(
+      "period,reporterISO,partnerISO,flowCode,cmdCode,qtyUnitCode,qty,netWgt,"
+      "primaryValue\n"
+      "202211,CHN,BEL,X,870380,5,40,72000,1000000\n"
+      "202211,CHN,FRA,X,870380,8,72000,72000,1000000\n"
+      "202211,CHN,ESP,X,870380,-1,,,1000000\n"
+      "202211,CHN,ITA,X,870380,,12,,1000000\n");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_THAT(r.errors, ElementsAre());
+  EXPECT_THAT(
+      r.records,
+      ElementsAre(
+          Rec("CHN", "BEL", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 40,
+              72000)
+              .DebugString(),
+          Rec("CHN", "FRA", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 0,
+              72000)
+              .DebugString(),
+          Rec("CHN", "ESP", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000)
+              .DebugString(),
+          Rec("CHN", "ITA", v1::FLOW_EXPORT, "870380", 2022, 11, 1000000, 12)
+              .DebugString()));
 }
 
 TEST(RecordReaderTest, HeaderErrorsNameTheColumn) {
@@ -332,12 +359,11 @@ TEST(RecordReaderTest, HeaderErrorsNameTheColumn) {
 TEST(RecordReaderTest, ForcedFormatAndDelimiter) {
   EXPECT_EQ(OpenError("period;x\n", {InputFormat::kComtrade, ','}).message(),
             "test.csv: missing column \"reporterISO\" (comtrade format)");
-  auto tsv = FromString(
+  Result r = ReadString(
       "reporter\tpartner\tflow\ths_code\tperiod\tvalue_usd\n"
       "CHN\tBEL\tX\t870380\t2022-11\t5\n",
       RecordReaderOptions{InputFormat::kNative, '\t'});
-  ASSERT_NE(tsv, nullptr);
-  Result r = ReadAll(*tsv);
+  ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_THAT(r.records, ElementsAre(Rec("CHN", "BEL", v1::FLOW_EXPORT,
                                          "870380", 2022, 11, 5)
                                          .DebugString()));

@@ -322,12 +322,20 @@ TEST_F(SqliteIngestStoreTest, BatchRowAndResponseByRequestId) {
     auto anon = Begin();
     Commit(*anon);
   }
+  // An empty response is kept as an empty response.
+  auto empty = Begin("empty");
+  Commit(*empty, {}, "");
+  empty.reset();
+  found = store_->FindResponse("empty");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->value_or("absent"), "");
   EXPECT_THAT(Rows("SELECT batch_id, IFNULL(request_id, 'NULL'), source, "
                    "writer, received, inserted, updated, unchanged, "
                    "rejected, data_version FROM batches ORDER BY batch_id"),
               ElementsAre("1|req-1|unit|tester|3|1|0|0|2|1",
                           "2|NULL|unit|tester|0|0|0|0|0|2",
-                          "3|NULL|unit|tester|0|0|0|0|0|3"));
+                          "3|NULL|unit|tester|0|0|0|0|0|3",
+                          "4|empty|unit|tester|0|0|0|0|0|4"));
 }
 
 TEST_F(SqliteIngestStoreTest, SameRequestIdCommitsOnce) {

@@ -14,7 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "grpc/health/v1/health.pb.h"
+#include "common/health/health_check.h"
 
 namespace evtrade::testing {
 
@@ -92,17 +92,9 @@ int PickFreePort();
 // "127.0.0.1:<PickFreePort()>".
 std::string FreeLoopbackAddress();
 
-// One grpc.health.v1.Health/Check call on `address` for `service` ("" = the
-// whole server), with a deadline of `timeout`.
-absl::StatusOr<grpc::health::v1::HealthCheckResponse::ServingStatus>
-CheckHealth(const std::string& address, const std::string& service,
-            absl::Duration timeout);
-
-// Polls CheckHealth until it says SERVING or `timeout` passes
-// (DEADLINE_EXCEEDED, with the last answer or error in the message).
-absl::Status WaitForHealthServing(const std::string& address,
-                                  absl::Duration timeout,
-                                  const std::string& service = "");
+// Health checks for the processes (declared in common/health/).
+using ::evtrade::CheckHealth;
+using ::evtrade::WaitForHealthServing;
 
 }  // namespace evtrade::testing
 

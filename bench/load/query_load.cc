@@ -1,0 +1,225 @@
+#include "bench/load/query_load.h"
+
+#include <array>
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace evtrade::bench {
+namespace {
+
+// Segments cycled through by cold requests, after reporters and months.
+constexpr std::array<v1::Powertrain, 6> kSegments = {
+    v1::POWERTRAIN_ELECTRIC, v1::POWERTRAIN_ALL, v1::POWERTRAIN_BEV,
+    v1::POWERTRAIN_PHEV,     v1::POWERTRAIN_HEV, v1::POWERTRAIN_ICE};
+
+// One call's objects, alive until its callback has run.
+template <typename Request, typename Response>
+struct Call {
+  grpc::ClientContext context;
+  Request request;
+  Response response;
+};
+
+template <typename Request, typename Response>
+Call<Request, Response>* NewCall(Request request, absl::Duration deadline) {
+  auto* call = new Call<Request, Response>;
+  call->request = std::move(request);
+  call->context.set_deadline(std::chrono::system_clock::now() +
+                             absl::ToChronoMilliseconds(deadline));
+  return call;
+}
+
+}  // namespace
+
+std::string_view EndpointName(Endpoint endpoint) {
+  switch (endpoint) {
+    case Endpoint::kEcho:
+      return "echo";
+    case Endpoint::kReport:
+      return "report";
+    case Endpoint::kSeries:
+      return "series";
+    case Endpoint::kPartners:
+      return "partners";
+  }
+  return "?";
+}
+
+std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
+    const std::string& target, int count) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments args;
+    // Channels with equal arguments would share one subchannel, i.e. one
+    // connection; a local pool gives each its own.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+    channels.push_back(grpc::CreateCustomChannel(
+        target, grpc::InsecureChannelCredentials(), args));
+  }
+  return channels;
+}
+
+Queries::Queries(Workload workload,
+                 std::vector<std::shared_ptr<grpc::Channel>> gateway_channels,
+                 std::vector<std::shared_ptr<grpc::Channel>> echo_channels,
+                 absl::Duration deadline)
+    : workload_(std::move(workload)), deadline_(deadline) {
+  for (const auto& channel : gateway_channels) {
+    gateway_.push_back(v1::GatewayService::NewStub(channel));
+    query_.push_back(v1::QueryService::NewStub(channel));
+  }
+  for (const auto& channel : echo_channels) {
+    echo_.push_back(EchoService::NewStub(channel));
+  }
+}
+
+Queries::Pick Queries::PickCold(int64_t n) const {
+  const int64_t reporters = static_cast<int64_t>(workload_.reporters.size());
+  const int64_t months = MonthsInRange(workload_.first, workload_.last);
+  const int64_t month = (n / reporters) % months;
+  return {&workload_.reporters[n % reporters],
+          Month::FromIndex(workload_.first.Index() + static_cast<int>(month)),
+          n / (reporters * months)};
+}
+
+Queries::Pick Queries::PickWarm(int64_t n) const {
+  // The largest reporters in the last two months.
+  const int64_t reporters = static_cast<int64_t>(workload_.reporters.size());
+  const int64_t i = n % 4;
+  return {&workload_.reporters[std::min<int64_t>(i % 2, reporters - 1)],
+          i < 2 ? workload_.last : workload_.last.Previous(), 0};
+}
+
+v1::GetMarketReportRequest Queries::ReportRequest(Cache cache,
+                                                  int64_t n) const {
+  const Pick pick = cache == Cache::kCold ? PickCold(n) : PickWarm(n);
+  v1::GetMarketReportRequest request;
+  request.set_reporter(*pick.reporter);
+  *request.mutable_period() = pick.month.ToProto();
+  request.set_powertrain(kSegments[pick.variant % kSegments.size()]);
+  request.set_flow(v1::FLOW_EXPORT);
+  // Past the segments, the number of top partners makes requests differ.
+  request.set_top_partners(
+      static_cast<int>(5 + (pick.variant / kSegments.size()) % 95));
+  return request;
+}
+
+v1::GetSeriesRequest Queries::SeriesRequest(Cache cache, int64_t n) const {
+  const Pick pick = cache == Cache::kCold ? PickCold(n) : PickWarm(n);
+  v1::GetSeriesRequest request;
+  request.set_reporter(*pick.reporter);
+  request.set_flow(v1::FLOW_EXPORT);
+  request.set_powertrain(kSegments[pick.variant % kSegments.size()]);
+  // Two years ending at the month; past the segments, longer ranges.
+  const int months = 24 + static_cast<int>(pick.variant / kSegments.size());
+  *request.mutable_start() =
+      Month::FromIndex(pick.month.Index() - months + 1).ToProto();
+  *request.mutable_end() = pick.month.ToProto();
+  return request;
+}
+
+v1::GetPartnerBreakdownRequest Queries::PartnersRequest(Cache cache,
+                                                        int64_t n) const {
+  const Pick pick = cache == Cache::kCold ? PickCold(n) : PickWarm(n);
+  v1::GetPartnerBreakdownRequest request;
+  request.set_reporter(*pick.reporter);
+  request.set_flow(v1::FLOW_EXPORT);
+  request.set_powertrain(kSegments[pick.variant % kSegments.size()]);
+  // The year to the month; past the segments, other limits.
+  *request.mutable_start() = pick.month.YearStart().ToProto();
+  *request.mutable_end() = pick.month.ToProto();
+  request.set_limit(
+      static_cast<int>(10 + (pick.variant / kSegments.size()) % 90));
+  return request;
+}
+
+void Queries::Start(Endpoint endpoint, Cache cache, int caller, int64_t n,
+                    CallDone done) {
+  switch (endpoint) {
+    case Endpoint::kEcho: {
+      EchoRequest request;
+      request.set_payload("0123456789abcdef");
+      auto* call = NewCall<EchoRequest, EchoResponse>(request, deadline_);
+      echo_[caller % echo_.size()]->async()->Echo(
+          &call->context, &call->request, &call->response,
+          [call, done = std::move(done)](grpc::Status status) {
+            done(status);
+            delete call;
+          });
+      return;
+    }
+    case Endpoint::kReport: {
+      auto* call = NewCall<v1::GetMarketReportRequest, v1::MarketReport>(
+          ReportRequest(cache, n), deadline_);
+      gateway_[caller % gateway_.size()]->async()->GetMarketReport(
+          &call->context, &call->request, &call->response,
+          [call, done = std::move(done)](grpc::Status status) {
+            if (status.ok() && call->response.warnings_size() > 0) {
+              status = grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                    absl::StrCat("report with warnings: ",
+                                                 call->response.warnings(0)));
+            }
+            done(status);
+            delete call;
+          });
+      return;
+    }
+    case Endpoint::kSeries: {
+      auto* call = NewCall<v1::GetSeriesRequest, v1::GetSeriesResponse>(
+          SeriesRequest(cache, n), deadline_);
+      query_[caller % query_.size()]->async()->GetSeries(
+          &call->context, &call->request, &call->response,
+          [call, done = std::move(done)](grpc::Status status) {
+            done(status);
+            delete call;
+          });
+      return;
+    }
+    case Endpoint::kPartners: {
+      auto* call = NewCall<v1::GetPartnerBreakdownRequest,
+                           v1::GetPartnerBreakdownResponse>(
+          PartnersRequest(cache, n), deadline_);
+      query_[caller % query_.size()]->async()->GetPartnerBreakdown(
+          &call->context, &call->request, &call->response,
+          [call, done = std::move(done)](grpc::Status status) {
+            done(status);
+            delete call;
+          });
+      return;
+    }
+  }
+}
+
+LatencySummary Queries::Run(Endpoint endpoint, Cache cache, LoadConfig config) {
+  std::atomic<int64_t>& next = next_cold_[static_cast<int>(endpoint)];
+  int64_t base = 0;
+  if (cache == Cache::kWarm) {
+    // Fill the caches: each warm request once, before the clock starts.
+    LoadConfig warmup;
+    warmup.callers = 1;
+    warmup.max_calls = 4;
+    warmup.duration = absl::Seconds(60);
+    RunClosedLoop(warmup, [&](int caller, int64_t n, CallDone done) {
+      Start(endpoint, cache, caller, n, std::move(done));
+    });
+  } else {
+    base = next.load();
+  }
+  std::atomic<int64_t> started{0};
+  LatencySummary summary =
+      RunClosedLoop(config, [&](int caller, int64_t n, CallDone done) {
+        started.fetch_add(1);
+        Start(endpoint, cache, caller, base + n, std::move(done));
+      });
+  if (cache == Cache::kCold) next.fetch_add(started.load());
+  return summary;
+}
+
+}  // namespace evtrade::bench

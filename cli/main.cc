@@ -1,0 +1,266 @@
+// evtrade: the command-line client. Subcommands:
+//   import FILE...   stream native / Comtrade CSV or TSV (.gz too) to ingest
+//   batches          list ingested batches
+//   report R YYYY-MM the gateway's market report
+// Flags are absl flags, also settable as EVTRADE_<FLAG IN UPPER CASE>;
+// dashes and underscores in flag names are the same (--dry-run, --dry_run).
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "cli/batches_command.h"
+#include "cli/import_command.h"
+#include "cli/report_command.h"
+#include "common/formats/record_reader.h"
+#include "common/server/env_flags.h"
+
+ABSL_FLAG(std::string, ingest_addr, "127.0.0.1:50051",
+          "address (host:port) of the ingest service");
+ABSL_FLAG(std::string, gateway_addr, "127.0.0.1:50050",
+          "address (host:port) of the gateway");
+ABSL_FLAG(std::string, token_file, "var/ingest.token",
+          "file holding the ingest service's bearer token");
+ABSL_FLAG(std::string, format, "auto",
+          "input format: auto (from the header), native or comtrade");
+ABSL_FLAG(std::string, request_id, "",
+          "idempotency key: importing again with the same id writes nothing "
+          "and prints the first import's result, so a retry is safe");
+ABSL_FLAG(std::string, source, "",
+          "provenance label stored with the batch and with every record "
+          "that has no source column");
+ABSL_FLAG(bool, all_or_nothing, false,
+          "write nothing if any row is unreadable or any record is invalid");
+ABSL_FLAG(bool, dry_run, false,
+          "read and validate the files locally; no connection, nothing "
+          "written");
+ABSL_FLAG(int, batch_size, 1000,
+          "records per gRPC message, 1..10000 (the whole import is still one "
+          "batch)");
+ABSL_FLAG(int64_t, timeout_seconds, 3600,
+          "deadline of the whole import stream (report: of the call, capped "
+          "at 60 s); past it the import is rolled back");
+ABSL_FLAG(int, limit, 20, "batches: how many batches to list, newest first");
+ABSL_FLAG(std::string, powertrain, "",
+          "report: segment (all, electric, bev, phev, hev, ice, other); "
+          "empty = the gateway's default, electric");
+
+namespace {
+
+using evtrade::cli::kExitUsage;
+
+constexpr absl::string_view kOverview =
+    "evtrade: command-line client of the evtrade services\n"
+    "\n"
+    "usage: evtrade <command> [flags] [args]\n"
+    "\n"
+    "commands:\n"
+    "  import FILE...        stream trade records from CSV/TSV files (plain "
+    "or\n"
+    "                        .gz; native or UN Comtrade format) to the ingest\n"
+    "                        service, as one batch\n"
+    "  batches               list ingested batches, newest first\n"
+    "  report REPORTER YYYY-MM\n"
+    "                        print the gateway's market report (headline and\n"
+    "                        key figures), e.g. evtrade report CHN 2022-11\n"
+    "  help [COMMAND]        this text, or a command's flags\n"
+    "\n"
+    "'evtrade COMMAND --help' explains a command's flags. Every flag can also\n"
+    "be set as an environment variable EVTRADE_<FLAG IN UPPER CASE>; dashes\n"
+    "and underscores in flag names are interchangeable.\n"
+    "\n"
+    "exit codes: 0 ok; 1 rows or records rejected; 2 bad usage; 3 failure\n"
+    "(unreadable file, service unreachable or refusing): nothing written\n";
+
+constexpr absl::string_view kImportUsage =
+    "usage: evtrade import [flags] FILE...\n"
+    "\n"
+    "Reads each FILE (CSV or TSV, .gz read directly) and streams its records\n"
+    "to the ingest service; all files together become one batch, committed\n"
+    "only when everything was sent. Native files have a header of TradeRecord\n"
+    "field names (reporter,partner,flow,hs_code,period,value_usd,...; period\n"
+    "YYYY-MM); UN Comtrade files as the API and bulk downloads give them\n"
+    "(refYear, refMonth or period, reporterISO, partnerISO, flowCode,\n"
+    "cmdCode, qty, netWgt, primaryValue; names case-insensitive, other "
+    "columns\n"
+    "ignored). Every header is checked before anything is sent.\n"
+    "\n"
+    "Invalid records are skipped and listed as FILE:LINE: field: reason; the\n"
+    "exit code is then 1. On a terminal a progress bar (rows, rows/s, "
+    "percent,\n"
+    "ETA) is drawn on stderr; otherwise only the summary is printed.\n"
+    "\n"
+    "flags:\n";
+
+constexpr absl::string_view kBatchesUsage =
+    "usage: evtrade batches [flags]\n"
+    "\n"
+    "Lists ingested batches, newest first: id, commit time, counts, data\n"
+    "version, request id, source.\n"
+    "\n"
+    "flags:\n";
+
+constexpr absl::string_view kReportUsage =
+    "usage: evtrade report [flags] REPORTER YYYY-MM\n"
+    "\n"
+    "Asks the gateway for the market report of REPORTER (ISO alpha-3, e.g.\n"
+    "CHN) in month YYYY-MM and prints its headline and key figures.\n"
+    "\n"
+    "flags:\n";
+
+// "  --name=<default>  help" for each flag, from the flag definitions.
+std::string DescribeFlags(const std::vector<absl::string_view>& names) {
+  std::string out;
+  for (absl::string_view name : names) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) continue;
+    absl::StrAppendFormat(&out, "  --%s (default \"%s\")\n      %s\n", name,
+                          flag->DefaultValue(), flag->Help());
+  }
+  return out;
+}
+
+std::string UsageOf(std::string_view command) {
+  if (command == "import") {
+    return absl::StrCat(
+        kImportUsage,
+        DescribeFlags({"ingest_addr", "token_file", "format", "request_id",
+                       "source", "all_or_nothing", "dry_run", "batch_size",
+                       "timeout_seconds"}),
+        "  (--request-id, --all-or-nothing, --dry-run, --batch-size and\n"
+        "   --timeout-seconds are the same flags spelled with dashes)\n");
+  }
+  if (command == "batches") {
+    return absl::StrCat(kBatchesUsage,
+                        DescribeFlags({"ingest_addr", "token_file", "limit"}));
+  }
+  if (command == "report") {
+    return absl::StrCat(
+        kReportUsage,
+        DescribeFlags({"gateway_addr", "powertrain", "timeout_seconds"}));
+  }
+  return std::string(kOverview);
+}
+
+bool IsHelp(std::string_view arg) {
+  return arg == "--help" || arg == "-h" || arg == "-help" ||
+         arg == "--helpfull" || arg == "help";
+}
+
+// --request-id=x -> --request_id=x: absl flag names cannot hold dashes, the
+// brief's spelling uses them.
+std::string NormalizeFlagName(std::string arg) {
+  if (arg.size() < 3 || arg.rfind("--", 0) != 0) return arg;
+  const size_t end = std::min(arg.find('='), arg.size());
+  for (size_t i = 2; i < end; ++i) {
+    if (arg[i] == '-') arg[i] = '_';
+  }
+  return arg;
+}
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+  absl::SetProgramUsageMessage(std::string(kOverview));
+  std::vector<std::string> args(argv, argv + argc);
+  // The command is the first argument that is not a flag.
+  std::string command;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i].empty() || args[i][0] != '-') {
+      command = args[i];
+      break;
+    }
+  }
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (IsHelp(args[i]) && args[i] != command) {
+      absl::PrintF("%s", UsageOf(command));
+      return 0;
+    }
+    args[i] = NormalizeFlagName(std::move(args[i]));
+  }
+  if (command == "help") {
+    // "evtrade help import"
+    std::string topic;
+    for (size_t i = 1; i + 1 < args.size(); ++i) {
+      if (args[i] == "help") topic = args[i + 1];
+    }
+    absl::PrintF("%s", UsageOf(topic));
+    return 0;
+  }
+  std::vector<char*> raw;
+  for (std::string& arg : args) raw.push_back(arg.data());
+  std::vector<char*> positional =
+      evtrade::ParseFlagsWithEnv(static_cast<int>(raw.size()), raw.data());
+  // positional[0] is the program, [1] the command.
+  if (positional.size() < 2) {
+    absl::FPrintF(stderr, "%s", kOverview);
+    return kExitUsage;
+  }
+  std::vector<std::string> operands(positional.begin() + 2, positional.end());
+  const absl::Duration timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
+  if (absl::GetFlag(FLAGS_timeout_seconds) <= 0) {
+    absl::FPrintF(stderr, "evtrade: --timeout_seconds: must be > 0\n");
+    return kExitUsage;
+  }
+
+  if (command == "import") {
+    auto format =
+        evtrade::formats::ParseInputFormat(absl::GetFlag(FLAGS_format));
+    if (!format.has_value()) {
+      absl::FPrintF(stderr,
+                    "evtrade import: --format: expected auto, native or "
+                    "comtrade, got \"%s\"\n",
+                    absl::GetFlag(FLAGS_format));
+      return kExitUsage;
+    }
+    return evtrade::cli::RunImport(
+        {.files = operands,
+         .format = *format,
+         .ingest_addr = absl::GetFlag(FLAGS_ingest_addr),
+         .token_file = absl::GetFlag(FLAGS_token_file),
+         .request_id = absl::GetFlag(FLAGS_request_id),
+         .source = absl::GetFlag(FLAGS_source),
+         .all_or_nothing = absl::GetFlag(FLAGS_all_or_nothing),
+         .dry_run = absl::GetFlag(FLAGS_dry_run),
+         .batch_size = absl::GetFlag(FLAGS_batch_size),
+         .timeout = timeout,
+         .progress = isatty(STDERR_FILENO) == 1});
+  }
+  if (command == "batches") {
+    if (!operands.empty()) {
+      absl::FPrintF(stderr, "evtrade batches: unexpected argument \"%s\"\n",
+                    operands[0]);
+      return kExitUsage;
+    }
+    return evtrade::cli::RunBatches(
+        {.ingest_addr = absl::GetFlag(FLAGS_ingest_addr),
+         .token_file = absl::GetFlag(FLAGS_token_file),
+         .limit = absl::GetFlag(FLAGS_limit)});
+  }
+  if (command == "report") {
+    if (operands.size() != 2) {
+      absl::FPrintF(stderr, "%s", UsageOf("report"));
+      return kExitUsage;
+    }
+    return evtrade::cli::RunReport(
+        {.gateway_addr = absl::GetFlag(FLAGS_gateway_addr),
+         .reporter = operands[0],
+         .period = operands[1],
+         .powertrain = absl::GetFlag(FLAGS_powertrain),
+         .timeout = std::min(timeout, absl::Seconds(60))});
+  }
+  absl::FPrintF(stderr, "evtrade: unknown command \"%s\"\n\n%s", command,
+                kOverview);
+  return kExitUsage;
+}

@@ -1,0 +1,77 @@
+// GetMarketReport's assembly: the report's parts are fetched from the
+// QueryService in parallel and put together into one MarketReport.
+#ifndef EVTRADE_GATEWAY_REPORT_BUILDER_H_
+#define EVTRADE_GATEWAY_REPORT_BUILDER_H_
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "evtrade/v1/gateway_service.pb.h"
+#include "evtrade/v1/query_service.pb.h"
+#include "gateway/query_client.h"
+
+namespace evtrade::gateway {
+
+inline constexpr int kDefaultTopPartners = 5;
+inline constexpr int kMaxTopPartners = 100;
+
+// Names of the report's parts, as they appear in MarketReport.warnings.
+inline constexpr absl::string_view kPartSegment = "segment";
+inline constexpr absl::string_view kPartAllVehicles = "all_vehicles";
+inline constexpr absl::string_view kPartPowertrainMix = "segment_share_of_all";
+inline constexpr absl::string_view kPartTopPartners = "top_partners";
+inline constexpr absl::string_view kPartTopManufacturers = "top_manufacturers";
+inline constexpr absl::string_view kPartExporterRank = "exporter_rank";
+
+// Checks a request and fills in its defaults: reporter normalized (trimmed,
+// upper case) and a known country, period valid, powertrain unspecified ->
+// ELECTRIC, flow unspecified -> EXPORT, top_partners 0 -> 5 (at most 100).
+// INVALID_ARGUMENT "<field>: <reason>" otherwise. Equal normalized requests
+// mean equal reports, which is what the cache relies on.
+absl::StatusOr<v1::GetMarketReportRequest> NormalizeReportRequest(
+    const v1::GetMarketReportRequest& request);
+
+// The answers (or errors) of the parts of one report. A part not asked for
+// stays nullopt.
+struct ReportParts {
+  std::optional<absl::StatusOr<v1::GetSeriesResponse>> segment_series;
+  std::optional<absl::StatusOr<v1::GetSeriesResponse>> all_series;
+  std::optional<absl::StatusOr<v1::GetPowertrainMixResponse>> mix;
+  std::optional<absl::StatusOr<v1::GetPartnerBreakdownResponse>> partners;
+  std::optional<absl::StatusOr<v1::GetManufacturerBreakdownResponse>>
+      manufacturers;
+  std::optional<absl::StatusOr<v1::GetExporterRankingResponse>> ranking;
+};
+
+// The report from its parts, for a normalized request. A failed part is left
+// out and named in warnings ("top_partners: DEADLINE_EXCEEDED: ...").
+// Errors: NOT_FOUND / INVALID_ARGUMENT from a part are the backend's verdict
+// on the request and are returned as they are (the first in part order);
+// NOT_FOUND also when both series parts answered and neither has data for
+// the month; UNAVAILABLE when no part could be read.
+absl::StatusOr<v1::MarketReport> AssembleMarketReport(
+    const v1::GetMarketReportRequest& request, const ReportParts& parts);
+
+// Fetches the six parts of a report concurrently (one async call each, no
+// thread blocked while they run) and assembles them.
+//
+// Thread-safe; `client` is not owned and must outlive every Build.
+class ReportBuilder {
+ public:
+  explicit ReportBuilder(QueryClient* client) : client_(client) {}
+
+  // `request` must be normalized. `deadline` is the caller's; every part
+  // gets its own deadline from it (QueryClient's policy), so `done` runs,
+  // once, on a gRPC thread, by then at the latest.
+  void Build(const v1::GetMarketReportRequest& request, absl::Time deadline,
+             Callback<v1::MarketReport> done) const;
+
+ private:
+  QueryClient* client_;
+};
+
+}  // namespace evtrade::gateway
+
+#endif  // EVTRADE_GATEWAY_REPORT_BUILDER_H_

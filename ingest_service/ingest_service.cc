@@ -1,0 +1,363 @@
+#include "ingest_service/ingest_service.h"
+
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "common/domain/record_validation.h"
+#include "common/server/grpc_status.h"
+#include "common/util/token.h"
+
+namespace evtrade {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr absl::string_view kPageTokenPrefix = "batches-before:";
+
+std::string EncodePageToken(int64_t before_batch_id) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(kPageTokenPrefix, before_batch_id));
+}
+
+// nullopt for a token we did not make.
+std::optional<int64_t> DecodePageToken(const std::string& token) {
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(token, &decoded)) return std::nullopt;
+  absl::string_view raw = decoded;
+  if (!absl::ConsumePrefix(&raw, kPageTokenPrefix)) return std::nullopt;
+  int64_t before = 0;
+  if (!absl::SimpleAtoi(raw, &before) || before <= 0) return std::nullopt;
+  return before;
+}
+
+void ToProto(const store::BatchInfo& info, v1::Batch& batch) {
+  batch.set_batch_id(info.batch_id);
+  batch.set_request_id(info.meta.request_id);
+  batch.set_source(info.meta.source);
+  batch.set_writer(info.meta.writer);
+  const int64_t seconds = absl::ToUnixSeconds(info.ingest_time);
+  batch.mutable_ingest_time()->set_seconds(seconds);
+  batch.mutable_ingest_time()->set_nanos(
+      static_cast<int32_t>((info.ingest_time - absl::FromUnixSeconds(seconds)) /
+                           absl::Nanoseconds(1)));
+  batch.set_received(info.counts.received);
+  batch.set_inserted(info.counts.inserted);
+  batch.set_updated(info.counts.updated);
+  batch.set_unchanged(info.counts.unchanged);
+  batch.set_rejected(info.counts.rejected);
+  batch.set_data_version(info.data_version);
+}
+
+}  // namespace
+
+// One Ingest stream. Constructed on a gRPC thread; OnReadDone hands each
+// message to the service's writer thread, where all store work and the
+// decision to read on or finish are made. Deletes itself in OnDone.
+class IngestServiceImpl::IngestReactor final
+    : public grpc::ServerReadReactor<v1::IngestRequest> {
+ public:
+  IngestReactor(IngestServiceImpl* service,
+                grpc::CallbackServerContext* context,
+                v1::IngestResponse* response)
+      : service_(service), context_(context), response_(response) {}
+
+  // Called once the stream holds the writer slot (any thread).
+  void OnSlotGranted() {
+    holds_slot_ = true;
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    service_->writer_.Post([this, ok] {
+      if (ok) {
+        HandleMessage();
+      } else {
+        HandleEnd();
+      }
+    });
+  }
+
+  void OnCancel() override {
+    // A stream still waiting for the slot has no read pending that could
+    // fail, so it must be finished here; any other stream learns of the
+    // cancellation from its failing read.
+    if (service_->CancelWaiting(this)) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "stream cancelled; nothing written"));
+    }
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Writer thread from here on.
+  void HandleMessage() {
+    if (!started_) {
+      started_ = true;
+      meta_.request_id = request_.request_id();
+      meta_.source = std::string(absl::StripAsciiWhitespace(request_.source()));
+      meta_.writer = service_->config_.writer_label;
+      all_or_nothing_ = request_.all_or_nothing();
+      if (!meta_.request_id.empty()) {
+        auto stored = service_->store_->FindResponse(meta_.request_id);
+        if (!stored.ok()) return Reply(ToGrpcStatus(stored.status()));
+        if (stored->has_value()) return ReplyReplayed(**stored);
+      }
+      auto batch = service_->store_->BeginBatch(meta_);
+      if (!batch.ok()) return Reply(ToGrpcStatus(batch.status()));
+      batch_ = *std::move(batch);
+    }
+    if (request_.records_size() > service_->config_.max_records_per_message) {
+      return Reply(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("records: at most ",
+                       service_->config_.max_records_per_message,
+                       " per message, got ", request_.records_size(),
+                       "; nothing written")));
+    }
+    for (v1::TradeRecord& record : *request_.mutable_records()) {
+      const int64_t index = counts_.received++;
+      if (std::optional<FieldError> error = NormalizeAndValidate(record)) {
+        Reject(index, *error);
+        continue;
+      }
+      if (batch_ == nullptr) continue;  // all_or_nothing failed: check only
+      if (record.source().empty()) record.set_source(meta_.source);
+      absl::StatusOr<store::UpsertOutcome> outcome = batch_->Upsert(record);
+      if (!outcome.ok()) return Reply(ToGrpcStatus(outcome.status()));
+      switch (*outcome) {
+        case store::UpsertOutcome::kInserted:
+          ++counts_.inserted;
+          break;
+        case store::UpsertOutcome::kUpdated:
+          ++counts_.updated;
+          break;
+        case store::UpsertOutcome::kUnchanged:
+          ++counts_.unchanged;
+          break;
+      }
+    }
+    request_.Clear();
+    StartRead(&request_);
+  }
+
+  void Reject(int64_t index, const FieldError& error) {
+    ++counts_.rejected;
+    if (response_->errors_size() < service_->config_.max_errors) {
+      v1::RecordError* out = response_->add_errors();
+      out->set_index(index);
+      out->set_field(error.field);
+      out->set_reason(error.reason);
+    }
+    if (all_or_nothing_ && batch_ != nullptr) {
+      // Nothing of this stream will be written: roll back now and let the
+      // next stream write while this one is only checked to the end.
+      batch_.reset();
+      ReleaseSlotIfHeld();
+    }
+  }
+
+  // The client half-closed, cancelled, timed out or went away.
+  void HandleEnd() {
+    if (context_->IsCancelled()) {
+      return Reply(grpc::Status(grpc::StatusCode::CANCELLED,
+                                "stream cancelled; nothing written"));
+    }
+    response_->set_received(counts_.received);
+    response_->set_rejected(counts_.rejected);
+    if (!started_) return Reply(grpc::Status::OK);  // empty stream
+    if (batch_ == nullptr) {
+      // all_or_nothing with an invalid record: every record is refused.
+      response_->set_rejected(counts_.received);
+      return Reply(grpc::Status::OK);
+    }
+    response_->set_batch_id(batch_->batch_id());
+    response_->set_data_version(batch_->data_version());
+    response_->set_inserted(counts_.inserted);
+    response_->set_updated(counts_.updated);
+    response_->set_unchanged(counts_.unchanged);
+    absl::StatusOr<store::BatchInfo> committed =
+        batch_->Commit(counts_, response_->SerializeAsString());
+    batch_.reset();
+    if (committed.ok()) return Reply(grpc::Status::OK);
+    if (absl::IsAlreadyExists(committed.status())) {
+      // Another writer committed the same request_id while this stream ran.
+      auto stored = service_->store_->FindResponse(meta_.request_id);
+      if (stored.ok() && stored->has_value()) return ReplyReplayed(**stored);
+    }
+    response_->Clear();
+    Reply(ToGrpcStatus(committed.status()));
+  }
+
+  void ReplyReplayed(const std::string& serialized) {
+    batch_.reset();
+    if (!response_->ParseFromString(serialized)) {
+      response_->Clear();
+      return Reply(
+          grpc::Status(grpc::StatusCode::INTERNAL,
+                       absl::StrCat("stored response of request_id ",
+                                    meta_.request_id, " is unreadable")));
+    }
+    response_->set_replayed(true);
+    Reply(grpc::Status::OK);
+  }
+
+  // Rolls back what is still open and finishes. `this` may be deleted as
+  // soon as Finish returns, so nothing may follow it.
+  void Reply(const grpc::Status& status) {
+    batch_.reset();
+    ReleaseSlotIfHeld();
+    Finish(status);
+  }
+
+  void ReleaseSlotIfHeld() {
+    if (!holds_slot_) return;
+    holds_slot_ = false;
+    service_->ReleaseSlot();
+  }
+
+  IngestServiceImpl* const service_;
+  grpc::CallbackServerContext* const context_;
+  v1::IngestResponse* const response_;
+
+  // Touched by OnSlotGranted before the first read, then only on the writer
+  // thread (each read is started by the task before).
+  v1::IngestRequest request_;
+  bool holds_slot_ = false;
+  bool started_ = false;
+  bool all_or_nothing_ = false;
+  store::BatchMeta meta_;
+  store::BatchCounts counts_;
+  std::unique_ptr<store::BatchWriter> batch_;
+};
+
+IngestServiceImpl::IngestServiceImpl(IngestServiceConfig config,
+                                     store::IngestStore* store)
+    : config_(std::move(config)), store_(store) {}
+
+IngestServiceImpl::~IngestServiceImpl() = default;
+
+grpc::Status IngestServiceImpl::Authenticate(
+    const grpc::CallbackServerContext& context) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: missing 'Bearer <token>' metadata");
+  }
+  absl::string_view value(it->second.data(), it->second.size());
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() < kScheme.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: expected 'Bearer <token>'");
+  }
+  value.remove_prefix(kScheme.size());
+  const absl::string_view presented = absl::StripAsciiWhitespace(value);
+  if (!ConstantTimeEquals(config_.token, std::string_view(presented.data(),
+                                                          presented.size()))) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        "authorization: wrong token");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::ServerReadReactor<v1::IngestRequest>* IngestServiceImpl::Ingest(
+    grpc::CallbackServerContext* context, v1::IngestResponse* response) {
+  auto* stream = new IngestReactor(this, context, response);
+  if (grpc::Status auth = Authenticate(*context); !auth.ok()) {
+    stream->Finish(auth);  // nothing read, nothing written
+  } else {
+    RequestSlot(stream);
+  }
+  return stream;
+}
+
+void IngestServiceImpl::RequestSlot(IngestReactor* stream) {
+  {
+    absl::MutexLock lock(&slot_mu_);
+    if (slot_taken_) {
+      waiting_.push_back(stream);
+      return;
+    }
+    slot_taken_ = true;
+  }
+  stream->OnSlotGranted();
+}
+
+bool IngestServiceImpl::CancelWaiting(IngestReactor* stream) {
+  absl::MutexLock lock(&slot_mu_);
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+    if (*it == stream) {
+      waiting_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void IngestServiceImpl::ReleaseSlot() {
+  IngestReactor* next = nullptr;
+  {
+    absl::MutexLock lock(&slot_mu_);
+    if (waiting_.empty()) {
+      slot_taken_ = false;
+      return;
+    }
+    next = waiting_.front();
+    waiting_.pop_front();
+  }
+  next->OnSlotGranted();
+}
+
+grpc::ServerUnaryReactor* IngestServiceImpl::ListBatches(
+    grpc::CallbackServerContext* context, const v1::ListBatchesRequest* request,
+    v1::ListBatchesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status auth = Authenticate(*context); !auth.ok()) {
+    reactor->Finish(auth);
+    return reactor;
+  }
+  if (request->page_size() < 0) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "page_size: must not be negative"));
+    return reactor;
+  }
+  const int page_size = request->page_size() == 0
+                            ? kDefaultPageSize
+                            : std::min(request->page_size(), kMaxPageSize);
+  std::optional<int64_t> before;
+  if (!request->page_token().empty()) {
+    before = DecodePageToken(request->page_token());
+    if (!before.has_value()) {
+      reactor->Finish(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "page_token: not a token from a previous ListBatches response"));
+      return reactor;
+    }
+  }
+  lister_.Post([this, reactor, response, page_size, before] {
+    absl::StatusOr<store::BatchPage> page =
+        store_->ListBatches(page_size, before);
+    if (!page.ok()) return reactor->Finish(ToGrpcStatus(page.status()));
+    for (const store::BatchInfo& info : page->batches) {
+      ToProto(info, *response->add_batches());
+    }
+    if (page->next_before_batch_id.has_value()) {
+      response->set_next_page_token(
+          EncodePageToken(*page->next_before_batch_id));
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+}  // namespace evtrade

@@ -1,0 +1,110 @@
+#include "query_service/query_service.h"
+
+#include <utility>
+
+#include "common/server/grpc_status.h"
+#include "common/store/sqlite_query_store.h"
+#include "query_service/queries.h"
+
+namespace evtrade::query {
+
+absl::StatusOr<std::unique_ptr<QueryServiceImpl>> QueryServiceImpl::Create(
+    const QueryServiceConfig& config) {
+  store::SqliteQueryStoreOptions options;
+  options.db_path = config.db_path;
+  options.busy_timeout = config.busy_timeout;
+  auto pool = StoreWorkerPool::Start(
+      config.worker_threads,
+      [&]() -> absl::StatusOr<std::unique_ptr<store::QueryStore>> {
+        auto opened = store::SqliteQueryStore::Open(options);
+        if (!opened.ok()) return opened.status();
+        return std::unique_ptr<store::QueryStore>(*std::move(opened));
+      });
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<QueryServiceImpl>(
+      new QueryServiceImpl(*std::move(pool)));
+}
+
+QueryServiceImpl::QueryServiceImpl(std::unique_ptr<StoreWorkerPool> pool)
+    : pool_(std::move(pool)) {}
+
+template <typename Request, typename Response, typename Parse, typename Answer>
+grpc::ServerUnaryReactor* QueryServiceImpl::Dispatch(
+    grpc::CallbackServerContext* context, const Request* request,
+    Response* response, Parse parse, Answer answer) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto query = parse(*request);
+  if (!query.ok()) {
+    reactor->Finish(ToGrpcStatus(query.status()));
+    return reactor;
+  }
+  pool_->Post([context, reactor, response, answer,
+               query = *std::move(query)](store::QueryStore& store) {
+    // A call whose client gave up (or whose deadline passed) while it
+    // queued is not worth a read.
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                                   "cancelled before the read started"));
+      return;
+    }
+    auto result = answer(store, query);
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetSeries(
+    grpc::CallbackServerContext* context, const v1::GetSeriesRequest* request,
+    v1::GetSeriesResponse* response) {
+  return Dispatch(context, request, response, ParseGetSeries, AnswerGetSeries);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetPartnerBreakdown(
+    grpc::CallbackServerContext* context,
+    const v1::GetPartnerBreakdownRequest* request,
+    v1::GetPartnerBreakdownResponse* response) {
+  return Dispatch(context, request, response, ParseGetPartnerBreakdown,
+                  AnswerGetPartnerBreakdown);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetPowertrainMix(
+    grpc::CallbackServerContext* context,
+    const v1::GetPowertrainMixRequest* request,
+    v1::GetPowertrainMixResponse* response) {
+  return Dispatch(context, request, response, ParseGetPowertrainMix,
+                  AnswerGetPowertrainMix);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetManufacturerBreakdown(
+    grpc::CallbackServerContext* context,
+    const v1::GetManufacturerBreakdownRequest* request,
+    v1::GetManufacturerBreakdownResponse* response) {
+  return Dispatch(context, request, response, ParseGetManufacturerBreakdown,
+                  AnswerGetManufacturerBreakdown);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetExporterRanking(
+    grpc::CallbackServerContext* context,
+    const v1::GetExporterRankingRequest* request,
+    v1::GetExporterRankingResponse* response) {
+  return Dispatch(context, request, response, ParseGetExporterRanking,
+                  AnswerGetExporterRanking);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::ListRecords(
+    grpc::CallbackServerContext* context, const v1::ListRecordsRequest* request,
+    v1::ListRecordsResponse* response) {
+  return Dispatch(context, request, response, ParseListRecords,
+                  AnswerListRecords);
+}
+
+grpc::ServerUnaryReactor* QueryServiceImpl::GetStoreInfo(
+    grpc::CallbackServerContext* context,
+    const v1::GetStoreInfoRequest* request,
+    v1::GetStoreInfoResponse* response) {
+  return Dispatch(context, request, response, ParseGetStoreInfo,
+                  AnswerGetStoreInfo);
+}
+
+}  // namespace evtrade::query

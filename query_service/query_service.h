@@ -1,0 +1,85 @@
+// evtrade.v1.QueryService over the SQLite store.
+#ifndef EVTRADE_QUERY_SERVICE_QUERY_SERVICE_H_
+#define EVTRADE_QUERY_SERVICE_QUERY_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "evtrade/v1/query_service.grpc.pb.h"
+#include "query_service/store_worker_pool.h"
+
+namespace evtrade::query {
+
+struct QueryServiceConfig {
+  // The SQLite store file (shared with the ingest service).
+  std::string db_path = "var/evtrade.db";
+  // Threads doing the blocking store reads, one connection each.
+  int worker_threads = 4;
+  // How long a read waits on a store lock (never for an ingest commit:
+  // readers use WAL snapshots).
+  absl::Duration busy_timeout = absl::Seconds(5);
+};
+
+// Every QueryService RPC on the callback API. Each RPC validates its request
+// on the gRPC thread (cheap, and bad requests never queue), then posts the
+// store read to a pool of worker threads and finishes the reactor from
+// there. gRPC's performance guide asks callback handlers not to block:
+// SQLite reads do, and would stall gRPC's shared callback threads (and every
+// other RPC on them) while a slow read runs. Each worker owns its own
+// connection, so reads run in parallel and no connection is shared.
+//
+// Thread-safe. Destroy it only after the server it is registered with has
+// shut down (that waits for every RPC to finish).
+class QueryServiceImpl final : public v1::QueryService::CallbackService {
+ public:
+  // Opens the store (one connection per worker); fails on a bad path or
+  // config.
+  static absl::StatusOr<std::unique_ptr<QueryServiceImpl>> Create(
+      const QueryServiceConfig& config);
+
+  grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* context,
+                                      const v1::GetSeriesRequest* request,
+                                      v1::GetSeriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetPartnerBreakdown(
+      grpc::CallbackServerContext* context,
+      const v1::GetPartnerBreakdownRequest* request,
+      v1::GetPartnerBreakdownResponse* response) override;
+  grpc::ServerUnaryReactor* GetPowertrainMix(
+      grpc::CallbackServerContext* context,
+      const v1::GetPowertrainMixRequest* request,
+      v1::GetPowertrainMixResponse* response) override;
+  grpc::ServerUnaryReactor* GetManufacturerBreakdown(
+      grpc::CallbackServerContext* context,
+      const v1::GetManufacturerBreakdownRequest* request,
+      v1::GetManufacturerBreakdownResponse* response) override;
+  grpc::ServerUnaryReactor* GetExporterRanking(
+      grpc::CallbackServerContext* context,
+      const v1::GetExporterRankingRequest* request,
+      v1::GetExporterRankingResponse* response) override;
+  grpc::ServerUnaryReactor* ListRecords(
+      grpc::CallbackServerContext* context,
+      const v1::ListRecordsRequest* request,
+      v1::ListRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* GetStoreInfo(
+      grpc::CallbackServerContext* context,
+      const v1::GetStoreInfoRequest* request,
+      v1::GetStoreInfoResponse* response) override;
+
+ private:
+  explicit QueryServiceImpl(std::unique_ptr<StoreWorkerPool> pool);
+
+  // Validates with `parse` now, answers with `answer` on a worker.
+  template <typename Request, typename Response, typename Parse,
+            typename Answer>
+  grpc::ServerUnaryReactor* Dispatch(grpc::CallbackServerContext* context,
+                                     const Request* request, Response* response,
+                                     Parse parse, Answer answer);
+
+  std::unique_ptr<StoreWorkerPool> pool_;
+};
+
+}  // namespace evtrade::query
+
+#endif  // EVTRADE_QUERY_SERVICE_QUERY_SERVICE_H_

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Debian (bookworm) packages evtrade needs to build, test and
+# run -- only those that are missing, quietly. The one list of system
+# dependencies: the container image (Dockerfile) runs this script too.
+# npm packages (the buf CLI for the proto lint test, the Node client) are
+# installed from their package-lock.json files by the tests that use them.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config
+  # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
+  libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
+  libabsl-dev zlib1g-dev
+  # store
+  libsqlitecpp-dev libsqlite3-dev sqlite3
+  # server plumbing, HTTP, logging
+  prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
+  # tests
+  libgtest-dev libgmock-dev
+  # buf lint (npm package @bufbuild/buf) and the Node client; npm needs
+  # certificates to reach the registry
+  nodejs npm ca-certificates
+  # Python client and its tests
+  python3
+)
+
+# A package counts as present if dpkg has it or, for these, if the command
+# exists: NodeSource's nodejs bundles npm (it "Provides: npm"), and
+# installing Debian's npm next to it would conflict.
+declare -A provided_by_command=([nodejs]=node [npm]=npm [python3]=python3)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if dpkg -s "$pkg" >/dev/null 2>&1; then continue; fi
+  cmd=${provided_by_command[$pkg]:-}
+  if [[ -n "$cmd" ]] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
+  missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=()
+if ((EUID != 0)); then
+  sudo=(sudo)
+fi
+echo "install_deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >/dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,291 @@
+// The `evtrade` binary against an in-process ingest service: native and
+// Comtrade files (plain, .gz, mixed-case headers), malformed files, dry
+// runs, request-id replays, help. Exact summaries, FILE:LINE errors and exit
+// codes.
+#include <zlib.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "SQLiteCpp/SQLiteCpp.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/ingest_server.h"
+#include "tests/support/paths.h"
+#include "tests/support/process.h"
+
+namespace evtrade {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kToken[] = "cli-test-token";
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+constexpr char kNative[] =
+    "reporter,partner,flow,hs_code,period,value_usd,quantity,net_weight_kg,"
+    "manufacturer,source\n"
+    "CHN,BEL,X,870380,2022-11,1000.4,10,15000,,\n"
+    "CHN,GBR,export,870380,2022-11,2000.5,20,,,\n"
+    "CHN,W00,X,870380,2022-11,5000,50,0,Tesla,press\n";
+
+// Mixed-case names, extra columns, ISO codes with trailing spaces, a
+// quoted description with a comma.
+constexpr char kComtrade[] =
+    "RefYear,REFMONTH,reporterISO,PartnerISO,flowcode,CmdCode,cmdDesc,qty,"
+    "NetWgt,primaryvalue,CIFValue\n"
+    "2022,11,CHN ,BEL ,X,870380,\"Vehicles; electric, only\",100,,1234.5,\n"
+    "2022,11,CHN,GBR,X,870360,PHEV,50,7000,99,\n"
+    "2022,10,CHN,W00,X,870380,BEV,,,1000000,\n";
+
+class EvtradeCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("evtrade_cli");
+    db_path_ = dir_ + "/evtrade.db";
+    token_path_ = Write("ingest.token", std::string(kToken) + "\n");
+    auto server = testing::InProcessIngestServer::Start(
+        db_path_, IngestServiceConfig{.token = kToken});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  std::string WriteGzip(const std::string& name, const std::string& content) {
+    const std::string path = dir_ + "/" + name;
+    gzFile gz = gzopen(path.c_str(), "wb");
+    EXPECT_NE(gz, nullptr);
+    EXPECT_EQ(
+        gzwrite(gz, content.data(), static_cast<unsigned>(content.size())),
+        static_cast<int>(content.size()));
+    EXPECT_EQ(gzclose(gz), Z_OK);
+    return path;
+  }
+
+  // Runs `evtrade` with the service's address and token added.
+  CliResult Run(std::vector<std::string> args, bool connect = true) {
+    if (connect) {
+      args.push_back(absl::StrCat("--ingest_addr=", server_->address()));
+      args.push_back(absl::StrCat("--token_file=", token_path_));
+    }
+    auto process = testing::Process::Start(
+        {.binary = testing::BinDir() + "/evtrade",
+         .args = std::move(args),
+         .env = {},
+         .unset_env = {"EVTRADE_INGEST_ADDR", "EVTRADE_TOKEN_FILE",
+                       "EVTRADE_REQUEST_ID", "EVTRADE_FORMAT",
+                       "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN"},
+         .log_dir = testing::MakeTempDir("evtrade_cli_run")});
+    EXPECT_TRUE(process.ok()) << process.status();
+    if (!process.ok()) return {};
+    auto code = (*process)->Wait(absl::Seconds(60));
+    EXPECT_TRUE(code.ok()) << code.status();
+    return {code.ok() ? *code : -1, (*process)->Stdout(), (*process)->Stderr()};
+  }
+
+  int64_t Count(const std::string& sql) {
+    SQLite::Database db(db_path_, SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt64();
+  }
+
+  std::string dir_;
+  std::string db_path_;
+  std::string token_path_;
+  std::unique_ptr<testing::InProcessIngestServer> server_;
+};
+
+TEST_F(EvtradeCliTest, ImportsANativeFile) {
+  const std::string file = Write("native.csv", kNative);
+  CliResult r = Run({"import", file, "--source=test"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 3, inserted 3, updated 0, "
+                               "unchanged 0, rejected 0, batch 1, data "
+                               "version 1\n"));
+  // Decimals round half away from zero; Tesla is a breakdown row.
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 1000 + 2001 + 5000);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE manufacturer = "
+                  "'Tesla' AND source = 'press'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE source = 'test'"), 2);
+}
+
+TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
+  const std::string file = WriteGzip("comtrade.csv.gz", kComtrade);
+  CliResult r = Run({"import", file, "--batch-size=2"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 3, inserted 3, updated 0, "
+                               "unchanged 0, rejected 0, batch 1"));
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE partner = 'BEL'"), 1235);
+  EXPECT_EQ(Count("SELECT quantity FROM records WHERE partner = 'BEL'"), 100);
+  EXPECT_EQ(Count("SELECT net_weight_kg FROM records WHERE partner = 'GBR'"),
+            7000);
+  EXPECT_EQ(Count("SELECT period FROM records WHERE partner = 'W00'"), 202210);
+  // The same file forced as native: its header lacks native columns.
+  CliResult forced = Run({"import", file, "--format=native"});
+  EXPECT_EQ(forced.exit_code, 3);
+  EXPECT_THAT(forced.err, HasSubstr("comtrade.csv.gz"));
+}
+
+TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
+  const std::string file = Write("native.csv", kNative);
+  ASSERT_EQ(Run({"import", file, "--request-id=load-1"}).exit_code, 0);
+  CliResult again = Run({"import", file, "--request-id=load-1"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out,
+              HasSubstr("request id load-1 was imported before: nothing "
+                        "written"));
+  EXPECT_THAT(again.out, HasSubstr("inserted 3, updated 0, unchanged 0, "
+                                   "rejected 0, batch 1, data version 1"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 1);
+  // Without the id the same rows are one more (unchanged) batch.
+  CliResult third = Run({"import", file});
+  EXPECT_THAT(third.out, HasSubstr("inserted 0, updated 0, unchanged 3, "
+                                   "rejected 0, batch 2, data version 2"));
+}
+
+TEST_F(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
+  // Line 3 spans two lines (quoted line break), so line numbers and stream
+  // indexes drift apart; line 5 cannot be read at all.
+  const std::string file = Write(
+      "bad.csv",
+      "reporter,partner,flow,hs_code,period,value_usd,quantity,net_weight_kg,"
+      "manufacturer,source\n"
+      "CHN,BEL,X,870380,2022-11,1,1,,,\n"
+      "CHN,GBR,X,870380,2022-11,2,1,,,\"two\nlines\"\n"
+      "XYZ,BEL,X,870380,2022-11,3,1,,,\n"
+      "CHN,FRA,X,870380,2022-11,12a,1,,,\n"
+      "CHN,DEU,X,8703,2022-11,5,1,,,\n"
+      "CHN,ESP,X,870380,2022-11,6,1,,\n"
+      "CHN,ITA,X,870380,2022-13,7,1,,,\n"
+      "CHN,NLD,X,870380,2022-11,8,1,,,\n");
+  CliResult r = Run({"import", file});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 5, inserted 3, updated 0, "
+                               "unchanged 0, rejected 2, batch 1"));
+  EXPECT_THAT(r.out, HasSubstr(file + ":5: reporter: "));
+  EXPECT_THAT(r.out, HasSubstr(file + ":7: hs_code: "));
+  // Unreadable rows: not sent, reported with their lines.
+  EXPECT_THAT(r.out, HasSubstr(file + ":6: value_usd: not a number"));
+  EXPECT_THAT(r.out, HasSubstr(file + ":8: expected 10 fields, got 9"));
+  EXPECT_THAT(r.out, HasSubstr(file + ":9: period"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 3);
+}
+
+TEST_F(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
+  const std::string file =
+      Write("open_quote.csv",
+            "reporter,partner,flow,hs_code,period,value_usd\n"
+            "CHN,BEL,X,870380,2022-11,1\n"
+            "CHN,GBR,X,870380,2022-11,\"2\n"
+            "CHN,FRA,X,870380,2022-11,3\n");
+  CliResult r = Run({"import", file});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("unterminated quoted field"));
+  EXPECT_THAT(r.err, HasSubstr("line 3"));
+  EXPECT_THAT(r.out, HasSubstr("nothing written"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_F(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
+  const std::string file =
+      Write("one_bad.csv",
+            "reporter,partner,flow,hs_code,period,value_usd\n"
+            "CHN,BEL,X,870380,2022-11,1\n"
+            "CHN,GBR,X,870380,2022-11,-2\n");
+  CliResult r = Run({"import", file, "--all-or-nothing"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 2, inserted 0, updated 0, "
+                               "unchanged 0, rejected 2, batch 0"));
+  EXPECT_THAT(r.out, HasSubstr(file + ":3: value_usd: "));
+  EXPECT_THAT(r.out, HasSubstr("all-or-nothing: nothing written"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
+}
+
+TEST_F(EvtradeCliTest, DryRunValidatesWithoutAServer) {
+  const std::string good = Write("native.csv", kNative);
+  const std::string bad =
+      Write("bad.csv",
+            "reporter,partner,flow,hs_code,period,value_usd\n"
+            "CHN,BEL,X,870380,2022-11,1\n"
+            "CHN,ZZZ,X,870380,2022-11,1\n");
+  // No --ingest_addr / --token_file: nothing is contacted.
+  CliResult r = Run({"import", "--dry-run", good, bad}, /*connect=*/false);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("dry run (nothing sent): rows 5, valid 4, "
+                               "rejected 1, skipped 0"));
+  EXPECT_THAT(r.out, HasSubstr(bad + ":3: partner: "));
+  CliResult ok = Run({"import", "--dry_run", good}, /*connect=*/false);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_F(EvtradeCliTest, FailsClearlyOnUsageErrors) {
+  const std::string file = Write("native.csv", kNative);
+  CliResult missing = Run({"import", dir_ + "/nope.csv"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_THAT(missing.err, HasSubstr("nope.csv"));
+  CliResult no_token = Run({"import", file, "--token_file=" + dir_ + "/none"},
+                           /*connect=*/false);
+  EXPECT_EQ(no_token.exit_code, 2);
+  EXPECT_THAT(no_token.err, HasSubstr("--token_file"));
+  CliResult wrong_token =
+      Run({"import", file, "--token_file=" + Write("wrong.token", "nope"),
+           "--ingest_addr=" + server_->address()},
+          /*connect=*/false);
+  EXPECT_EQ(wrong_token.exit_code, 3);
+  EXPECT_THAT(wrong_token.err, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_EQ(Run({"import", file, "--batch-size=10001"}).exit_code, 2);
+  EXPECT_EQ(Run({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
+  CliResult top = Run({"--help"}, /*connect=*/false);
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* text : {"import FILE", "batches", "report", "exit codes"}) {
+    EXPECT_THAT(top.out, HasSubstr(text));
+  }
+  CliResult import = Run({"import", "--help"}, /*connect=*/false);
+  EXPECT_EQ(import.exit_code, 0);
+  for (const char* flag :
+       {"--ingest_addr", "--token_file", "--format", "--request_id", "--source",
+        "--all_or_nothing", "--dry_run", "--batch_size", "--timeout_seconds"}) {
+    EXPECT_THAT(import.out, HasSubstr(flag));
+  }
+  EXPECT_THAT(import.out, Not(HasSubstr("--gateway_addr")));
+}
+
+TEST_F(EvtradeCliTest, ListsBatches) {
+  const std::string file = Write("native.csv", kNative);
+  ASSERT_EQ(
+      Run({"import", file, "--request-id=first", "--source=s1"}).exit_code, 0);
+  ASSERT_EQ(Run({"import", file}).exit_code, 0);
+  CliResult r = Run({"batches"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Newest first.
+  const size_t second = r.out.find("\n       2  ");
+  const size_t first = r.out.find("\n       1  ");
+  ASSERT_NE(second, std::string::npos) << r.out;
+  ASSERT_NE(first, std::string::npos) << r.out;
+  EXPECT_LT(second, first);
+  EXPECT_THAT(r.out, HasSubstr("first"));
+  EXPECT_THAT(r.out, HasSubstr("s1"));
+}
+
+}  // namespace
+}  // namespace evtrade

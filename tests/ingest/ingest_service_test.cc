@@ -1,0 +1,434 @@
+// IngestService in-process: a real server on 127.0.0.1 port 0, the real
+// SQLite store in a temporary folder, called through the real client.
+#include "ingest_service/ingest_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "SQLiteCpp/SQLiteCpp.h"
+#include "absl/strings/str_cat.h"
+#include "common/client/ingest_client.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/ingest_server.h"
+#include "tests/support/paths.h"
+
+namespace evtrade {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+constexpr char kToken[] = "s3cret-token";
+
+v1::TradeRecord Rec(std::string reporter, std::string partner,
+                    std::string hs_code, int year, int month, int64_t value,
+                    int64_t quantity) {
+  v1::TradeRecord r;
+  r.set_reporter(std::move(reporter));
+  r.set_partner(std::move(partner));
+  r.set_flow(v1::FLOW_EXPORT);
+  r.set_hs_code(std::move(hs_code));
+  r.mutable_period()->set_year(year);
+  r.mutable_period()->set_month(month);
+  r.set_value_usd(value);
+  r.set_quantity(quantity);
+  return r;
+}
+
+MATCHER_P2(RecordErrorIs, index, field, "") {
+  return arg.index() == index && arg.field() == field && !arg.reason().empty();
+}
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_path_ = testing::MakeTempDir("ingest_service") + "/evtrade.db";
+    StartService();
+  }
+
+  void TearDown() override { StopService(); }
+
+  void StartService() {
+    auto server = testing::InProcessIngestServer::Start(
+        db_path_, IngestServiceConfig{.token = kToken});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    address_ = server_->address();
+  }
+
+  void StopService() { server_.reset(); }
+
+  IngestClient Client(std::string token = kToken,
+                      absl::Duration stream_timeout = absl::Seconds(30)) {
+    return IngestClient({.address = address_,
+                         .token = std::move(token),
+                         .stream_timeout = stream_timeout});
+  }
+
+  // Sends `messages` as one stream and returns the answer.
+  absl::StatusOr<v1::IngestResponse> Ingest(
+      IngestClient& client, std::vector<std::vector<v1::TradeRecord>> messages,
+      IngestOptions options = {}) {
+    std::unique_ptr<IngestStream> stream =
+        client.StartIngest(std::move(options));
+    for (auto& message : messages) {
+      if (!stream->Send(std::move(message))) break;
+    }
+    return stream->Finish();
+  }
+
+  absl::StatusOr<v1::IngestResponse> Ingest(
+      std::vector<std::vector<v1::TradeRecord>> messages,
+      IngestOptions options = {}) {
+    IngestClient client = Client();
+    return Ingest(client, std::move(messages), std::move(options));
+  }
+
+  // What a reader of the store sees.
+  int64_t Count(const std::string& sql) {
+    SQLite::Database db(db_path_, SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt64();
+  }
+  int64_t RecordCount() { return Count("SELECT COUNT(*) FROM records"); }
+  int64_t BatchCount() { return Count("SELECT COUNT(*) FROM batches"); }
+
+  std::string db_path_;
+  std::unique_ptr<testing::InProcessIngestServer> server_;
+  std::string address_;
+};
+
+TEST_F(IngestServiceTest, InsertsEveryRecordOfAMultiMessageStream) {
+  auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
+                           Rec("CHN", "GBR", "870380", 2022, 11, 2000, 20)},
+                          {Rec("CHN", "W00", "870380", 2022, 11, 5000, 50)}});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), 1);
+  EXPECT_EQ(response->data_version(), 1);
+  EXPECT_EQ(response->received(), 3);
+  EXPECT_EQ(response->inserted(), 3);
+  EXPECT_EQ(response->updated(), 0);
+  EXPECT_EQ(response->unchanged(), 0);
+  EXPECT_EQ(response->rejected(), 0);
+  EXPECT_FALSE(response->replayed());
+  EXPECT_EQ(RecordCount(), 3);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 8000);
+}
+
+TEST_F(IngestServiceTest, CountsRevisionsAndUnchangedRecordsExactly) {
+  ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
+                       Rec("CHN", "GBR", "870380", 2022, 11, 2000, 20)}})
+                  .ok());
+  auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
+                           Rec("CHN", "GBR", "870380", 2022, 11, 2500, 25),
+                           Rec("CHN", "FRA", "870380", 2022, 11, 300, 3)}});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), 2);
+  EXPECT_EQ(response->data_version(), 2);
+  EXPECT_EQ(response->received(), 3);
+  EXPECT_EQ(response->inserted(), 1);
+  EXPECT_EQ(response->updated(), 1);
+  EXPECT_EQ(response->unchanged(), 1);
+  EXPECT_EQ(RecordCount(), 3);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 3800);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM record_revisions"), 1);
+  EXPECT_EQ(Count("SELECT value_usd FROM record_revisions"), 2000);
+}
+
+TEST_F(IngestServiceTest, RejectsEachInvalidFieldByNameAndCommitsTheRest) {
+  std::vector<v1::TradeRecord> records = {
+      Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),  // 0 valid
+      Rec("XYZ", "BEL", "870380", 2022, 11, 1000, 10),  // 1 unknown country
+      Rec("CHN", "BEL", "8703", 2022, 11, 1000, 10),    // 2 bad HS code
+      Rec("CHN", "BEL", "870380", 2022, 13, 1000, 10),  // 3 month 13
+      Rec("CHN", "BEL", "870380", 2022, 52, 1000, 10),  // 4 month 52
+      Rec("CHN", "BEL", "870380", 2022, 11, -1, 10),    // 5 negative value
+      Rec("CHN", "BEL", "870380", 2022, 11, 1000, -5),  // 6 negative quantity
+      Rec("", "BEL", "870380", 2022, 11, 1000, 10),     // 7 empty reporter
+      Rec("W00", "BEL", "870380", 2022, 11, 1000, 10),  // 8 World reporter
+      Rec("CHN", "ZZZ", "870380", 2022, 11, 1000, 10),  // 9 unknown partner
+  };
+  records.push_back(Rec("CHN", "GBR", "870380", 2022, 11, 7, 1));  // 10 valid
+  // Split over two messages: indexes count across the whole stream.
+  std::vector<v1::TradeRecord> second(records.begin() + 6, records.end());
+  records.resize(6);
+  auto response = Ingest({records, second});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->received(), 11);
+  EXPECT_EQ(response->rejected(), 9);
+  EXPECT_EQ(response->inserted(), 2);
+  EXPECT_EQ(response->batch_id(), 1);
+  EXPECT_THAT(
+      response->errors(),
+      ElementsAre(RecordErrorIs(1, "reporter"), RecordErrorIs(2, "hs_code"),
+                  RecordErrorIs(3, "period.month"),
+                  RecordErrorIs(4, "period.month"),
+                  RecordErrorIs(5, "value_usd"), RecordErrorIs(6, "quantity"),
+                  RecordErrorIs(7, "reporter"), RecordErrorIs(8, "reporter"),
+                  RecordErrorIs(9, "partner")));
+  EXPECT_EQ(RecordCount(), 2);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 1007);
+  EXPECT_EQ(Count("SELECT rejected FROM batches WHERE batch_id = 1"), 9);
+}
+
+TEST_F(IngestServiceTest, CapsTheErrorListButCountsEveryRejection) {
+  std::vector<v1::TradeRecord> bad(1005,
+                                   Rec("CHN", "BEL", "870380", 2022, 13, 1, 1));
+  auto response = Ingest({bad, {Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->received(), 1006);
+  EXPECT_EQ(response->rejected(), 1005);
+  EXPECT_EQ(response->inserted(), 1);
+  ASSERT_THAT(response->errors(), SizeIs(1000));
+  EXPECT_EQ(response->errors(999).index(), 999);
+}
+
+TEST_F(IngestServiceTest, FillsAnEmptySourceFromTheStream) {
+  v1::TradeRecord labelled = Rec("CHN", "BEL", "870380", 2022, 11, 1, 1);
+  labelled.set_source("own-label");
+  auto response =
+      Ingest({{labelled, Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}},
+             {.source = "stream-label"});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE partner = 'BEL' AND "
+                  "source = 'own-label'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE partner = 'GBR' AND "
+                  "source = 'stream-label'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = "
+                  "'stream-label' AND writer = 'token'"),
+            1);
+}
+
+TEST_F(IngestServiceTest, ReplaysARequestIdWithoutWritingAgain) {
+  const IngestOptions options{.request_id = "load-2022-11"};
+  auto first = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
+                        Rec("CHN", "GBR", "870380", 2022, 11, 13, 20)}},
+                      options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Other figures under the same key: a replay must not apply them.
+  auto second =
+      Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 9999, 10)}}, options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->replayed());
+  EXPECT_EQ(second->batch_id(), first->batch_id());
+  EXPECT_EQ(second->received(), 2);
+  EXPECT_EQ(second->inserted(), 2);
+  EXPECT_EQ(second->data_version(), 1);
+  EXPECT_EQ(BatchCount(), 1);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 1013);
+}
+
+TEST_F(IngestServiceTest, ReplaysARequestIdAfterARestart) {
+  const IngestOptions options{.request_id = "load-once"};
+  auto first =
+      Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10)}}, options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  StopService();
+  StartService();
+  auto second =
+      Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}}, options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->replayed());
+  EXPECT_EQ(second->batch_id(), 1);
+  EXPECT_EQ(second->inserted(), 1);
+  EXPECT_EQ(BatchCount(), 1);
+  EXPECT_EQ(Count("SELECT value_usd FROM records"), 1000);
+  // A new request id still writes.
+  auto third = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}},
+                      {.request_id = "load-twice"});
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_FALSE(third->replayed());
+  EXPECT_EQ(third->batch_id(), 2);
+  EXPECT_EQ(third->updated(), 1);
+}
+
+TEST_F(IngestServiceTest, AllOrNothingWritesNothingWhenOneRecordIsInvalid) {
+  auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
+                           Rec("CHN", "BEL", "870380", 2022, 13, 1000, 10)},
+                          {Rec("CHN", "GBR", "870380", 2022, 11, 1000, 10),
+                           Rec("CHN", "GBR", "8703", 2022, 11, 1000, 10)}},
+                         {.request_id = "aon", .all_or_nothing = true});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), 0);
+  EXPECT_EQ(response->received(), 4);
+  EXPECT_EQ(response->rejected(), 4);
+  EXPECT_EQ(response->inserted(), 0);
+  EXPECT_THAT(response->errors(), ElementsAre(RecordErrorIs(1, "period.month"),
+                                              RecordErrorIs(3, "hs_code")));
+  EXPECT_EQ(RecordCount(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+  // Nothing was stored under the request id: a corrected retry writes.
+  auto retry = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10)}},
+                      {.request_id = "aon", .all_or_nothing = true});
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_FALSE(retry->replayed());
+  EXPECT_EQ(retry->batch_id(), 1);
+  EXPECT_EQ(retry->inserted(), 1);
+}
+
+TEST_F(IngestServiceTest, RefusesMissingAndWrongTokensWithoutWriting) {
+  for (const std::string token : {"", "wrong-token", "s3cret-token-and-more"}) {
+    IngestClient client = Client(token);
+    auto response =
+        Ingest(client, {{Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}});
+    EXPECT_EQ(response.status().code(), absl::StatusCode::kUnauthenticated)
+        << "token '" << token << "': " << response.status();
+    EXPECT_EQ(client.ListBatches(10, "").status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  // No authorization metadata at all.
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto stub = v1::IngestService::NewStub(channel);
+  grpc::ClientContext context;
+  v1::IngestResponse response;
+  auto writer = stub->Ingest(&context, &response);
+  v1::IngestRequest request;
+  *request.add_records() = Rec("CHN", "BEL", "870380", 2022, 11, 1, 1);
+  writer->Write(request);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(RecordCount(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+}
+
+TEST_F(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
+  std::vector<v1::TradeRecord> too_many;
+  for (int i = 0; i < 10001; ++i) {
+    too_many.push_back(
+        Rec("CHN", "BEL", "870380", 2000 + i % 100, 1 + i % 12, i, 1));
+  }
+  auto response = Ingest(
+      {{Rec("CHN", "GBR", "870380", 2022, 11, 1, 1)}, std::move(too_many)});
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(),
+              HasSubstr("records: at most 10000 per message"));
+  EXPECT_EQ(RecordCount(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+}
+
+TEST_F(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
+  IngestClient client = Client();
+  std::unique_ptr<IngestStream> stream = client.StartIngest({});
+  ASSERT_TRUE(stream->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
+  // Let the server write the message into its open transaction first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stream->Cancel();
+  stream.reset();
+  auto next = Ingest({{Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->batch_id(), 1);
+  EXPECT_EQ(RecordCount(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE partner = 'BEL'"), 0);
+}
+
+TEST_F(IngestServiceTest, StreamPastItsDeadlineIsRolledBack) {
+  IngestClient client = Client(kToken, absl::Milliseconds(300));
+  std::unique_ptr<IngestStream> stream = client.StartIngest({});
+  ASSERT_TRUE(stream->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(stream->Finish().status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  auto next = Ingest({{Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->batch_id(), 1);
+  EXPECT_EQ(RecordCount(), 1);
+}
+
+TEST_F(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
+  IngestClient client = Client();
+  std::unique_ptr<IngestStream> first = client.StartIngest({});
+  ASSERT_TRUE(first->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
+  // Waits for the writer slot while `first` holds it.
+  std::unique_ptr<IngestStream> second = client.StartIngest({});
+  ASSERT_TRUE(second->Send({Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}));
+  // Cancelled while waiting: must leave the queue without writing.
+  std::unique_ptr<IngestStream> third = client.StartIngest({});
+  ASSERT_TRUE(third->Send({Rec("CHN", "FRA", "870380", 2022, 11, 4, 1)}));
+  third->Cancel();
+  auto first_done = first->Finish();
+  ASSERT_TRUE(first_done.ok()) << first_done.status();
+  auto second_done = second->Finish();
+  ASSERT_TRUE(second_done.ok()) << second_done.status();
+  EXPECT_EQ(first_done->batch_id(), 1);
+  EXPECT_EQ(second_done->batch_id(), 2);
+  EXPECT_EQ(second_done->data_version(), 2);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 3);
+}
+
+TEST_F(IngestServiceTest, StreamWithoutMessagesCommitsNothing) {
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto stub = v1::IngestService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  v1::IngestResponse response;
+  auto writer = stub->Ingest(&context, &response);
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.batch_id(), 0);
+  EXPECT_EQ(response.received(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+}
+
+TEST_F(IngestServiceTest, EmptyImportWithARequestIdIsABatchOfNothing) {
+  // The client always sends a first message, so the request id is kept and
+  // a retry of an empty import replays.
+  auto response = Ingest({}, {.request_id = "empty", .source = "none"});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->batch_id(), 1);
+  EXPECT_EQ(response->received(), 0);
+  EXPECT_EQ(response->inserted(), 0);
+  auto again = Ingest({}, {.request_id = "empty", .source = "none"});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(BatchCount(), 1);
+  EXPECT_EQ(RecordCount(), 0);
+}
+
+TEST_F(IngestServiceTest, ListsBatchesNewestFirstInPages) {
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, i, i, 1)}},
+                       {.request_id = absl::StrCat("r", i), .source = "s"})
+                    .ok());
+  }
+  IngestClient client = Client();
+  auto page = client.ListBatches(2, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_THAT(page->batches(), SizeIs(2));
+  EXPECT_EQ(page->batches(0).batch_id(), 3);
+  EXPECT_EQ(page->batches(0).request_id(), "r3");
+  EXPECT_EQ(page->batches(0).source(), "s");
+  EXPECT_EQ(page->batches(0).writer(), "token");
+  EXPECT_EQ(page->batches(0).received(), 1);
+  EXPECT_EQ(page->batches(0).inserted(), 1);
+  EXPECT_EQ(page->batches(0).data_version(), 3);
+  EXPECT_GT(page->batches(0).ingest_time().seconds(), 1700000000);
+  EXPECT_EQ(page->batches(1).batch_id(), 2);
+  ASSERT_FALSE(page->next_page_token().empty());
+  auto last = client.ListBatches(2, page->next_page_token());
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_THAT(last->batches(), SizeIs(1));
+  EXPECT_EQ(last->batches(0).batch_id(), 1);
+  EXPECT_THAT(last->next_page_token(), IsEmpty());
+  // Default page size holds all three.
+  auto all = client.ListBatches(0, "");
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_THAT(all->batches(), SizeIs(3));
+  EXPECT_EQ(client.ListBatches(2, "not-a-token").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client.ListBatches(-1, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace evtrade

@@ -1,0 +1,244 @@
+// Bad requests and unknown reporters through an in-process QueryService:
+// INVALID_ARGUMENT naming the field, NOT_FOUND for a reporter without data.
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "common/store/sqlite_database.h"
+#include "common/store/sqlite_ingest_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/paths.h"
+#include "tests/support/query_fixture.h"
+
+namespace evtrade {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
+
+class QueryValidationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string db_path = testing::MakeTempDir("query_validation") + "/s.db";
+    store::SqliteStoreConfig config;
+    config.path = db_path;
+    auto ingest = store::SqliteIngestStore::Open(config);
+    ASSERT_TRUE(ingest.ok()) << ingest.status();
+    auto version =
+        testing::IngestBatch(**ingest, testing::FixtureBatch1(), "fixture");
+    ASSERT_TRUE(version.ok()) << version.status();
+    auto server = testing::InProcessQueryServer::Start(db_path);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  template <typename Response, typename Request, typename Method>
+  grpc::Status Call(Method method, const Request& request) {
+    Response response;
+    return testing::CallQuery(server_->stub(), method, request, &response);
+  }
+
+  grpc::Status Series(const v1::GetSeriesRequest& r) {
+    return Call<v1::GetSeriesResponse>(&v1::QueryService::Stub::GetSeries, r);
+  }
+
+  static v1::GetSeriesRequest GoodSeries() {
+    v1::GetSeriesRequest r;
+    r.set_reporter("CHN");
+    *r.mutable_start() = P(2022, 1);
+    *r.mutable_end() = P(2022, 12);
+    return r;
+  }
+
+  static testing::InProcessQueryServer* server_;
+};
+
+testing::InProcessQueryServer* QueryValidationTest::server_ = nullptr;
+
+void ExpectInvalid(const grpc::Status& status, const std::string& prefix) {
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), StartsWith(prefix));
+}
+
+TEST_F(QueryValidationTest, GoodRequestPasses) {
+  EXPECT_TRUE(Series(GoodSeries()).ok());
+}
+
+TEST_F(QueryValidationTest, ReporterCodes) {
+  v1::GetSeriesRequest r = GoodSeries();
+  r.set_reporter("XYZ");
+  grpc::Status status = Series(r);
+  ExpectInvalid(status, "reporter: ");
+  EXPECT_EQ(status.error_message(), "reporter: unknown country code \"XYZ\"");
+  r.set_reporter("");
+  ExpectInvalid(Series(r), "reporter: required");
+  r.set_reporter("W00");
+  ExpectInvalid(Series(r), "reporter: ");
+  r.set_reporter("S19");
+  ExpectInvalid(Series(r), "reporter: ");
+}
+
+TEST_F(QueryValidationTest, ReporterWithoutDataIsNotFound) {
+  v1::GetSeriesRequest r = GoodSeries();
+  r.set_reporter("USA");  // a partner in the fixture, never a reporter
+  grpc::Status status = Series(r);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("USA"));
+
+  v1::GetPartnerBreakdownRequest partners;
+  partners.set_reporter("FRA");
+  *partners.mutable_start() = P(2022, 1);
+  *partners.mutable_end() = P(2022, 1);
+  EXPECT_EQ((Call<v1::GetPartnerBreakdownResponse>(
+                 &v1::QueryService::Stub::GetPartnerBreakdown, partners))
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetPowertrainMixRequest mix;
+  mix.set_reporter("FRA");
+  *mix.mutable_period() = P(2022, 1);
+  EXPECT_EQ((Call<v1::GetPowertrainMixResponse>(
+                 &v1::QueryService::Stub::GetPowertrainMix, mix))
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetManufacturerBreakdownRequest manufacturers;
+  manufacturers.set_reporter("FRA");
+  *manufacturers.mutable_start() = P(2022, 1);
+  *manufacturers.mutable_end() = P(2022, 1);
+  EXPECT_EQ(
+      (Call<v1::GetManufacturerBreakdownResponse>(
+           &v1::QueryService::Stub::GetManufacturerBreakdown, manufacturers))
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(QueryValidationTest, Ranges) {
+  v1::GetSeriesRequest r = GoodSeries();
+  r.clear_start();
+  ExpectInvalid(Series(r), "start: required");
+  r = GoodSeries();
+  r.clear_end();
+  ExpectInvalid(Series(r), "end: required");
+  r = GoodSeries();
+  *r.mutable_start() = P(2022, 13);
+  ExpectInvalid(Series(r), "start.month");
+  r = GoodSeries();
+  *r.mutable_start() = P(2023, 1);
+  ExpectInvalid(Series(r), "end: must not be before start");
+  r = GoodSeries();
+  *r.mutable_start() = P(1960, 1);
+  *r.mutable_end() = P(2010, 1);  // 601 months
+  ExpectInvalid(Series(r), "end: range must be at most 600 months");
+  *r.mutable_end() = P(2009, 12);  // exactly 600
+  EXPECT_TRUE(Series(r).ok());
+}
+
+TEST_F(QueryValidationTest, PartnersFlowsAndPowertrains) {
+  v1::GetSeriesRequest r = GoodSeries();
+  r.set_partner("QQQ");
+  ExpectInvalid(Series(r), "partner: unknown area code \"QQQ\"");
+  r = GoodSeries();
+  r.set_flow(static_cast<v1::Flow>(9));
+  ExpectInvalid(Series(r), "flow: ");
+  r = GoodSeries();
+  r.set_powertrain(static_cast<v1::Powertrain>(42));
+  ExpectInvalid(Series(r), "powertrain: ");
+
+  v1::GetPowertrainMixRequest mix;
+  mix.set_reporter("CHN");
+  ExpectInvalid(Call<v1::GetPowertrainMixResponse>(
+                    &v1::QueryService::Stub::GetPowertrainMix, mix),
+                "period: required");
+  *mix.mutable_period() = P(2022, 11);
+  mix.set_majority_threshold_pct(100);
+  ExpectInvalid(Call<v1::GetPowertrainMixResponse>(
+                    &v1::QueryService::Stub::GetPowertrainMix, mix),
+                "majority_threshold_pct: ");
+  mix.set_majority_threshold_pct(-5);
+  ExpectInvalid(Call<v1::GetPowertrainMixResponse>(
+                    &v1::QueryService::Stub::GetPowertrainMix, mix),
+                "majority_threshold_pct: ");
+
+  v1::GetExporterRankingRequest ranking;
+  *ranking.mutable_start() = P(2022, 1);
+  *ranking.mutable_end() = P(2022, 1);
+  ranking.set_partner("ZZZ");
+  ExpectInvalid(Call<v1::GetExporterRankingResponse>(
+                    &v1::QueryService::Stub::GetExporterRanking, ranking),
+                "partner: ");
+}
+
+TEST_F(QueryValidationTest, NegativeLimits) {
+  v1::GetPartnerBreakdownRequest partners;
+  partners.set_reporter("CHN");
+  *partners.mutable_start() = P(2022, 1);
+  *partners.mutable_end() = P(2022, 1);
+  partners.set_limit(-1);
+  ExpectInvalid(Call<v1::GetPartnerBreakdownResponse>(
+                    &v1::QueryService::Stub::GetPartnerBreakdown, partners),
+                "limit: must not be negative, got -1");
+  v1::GetManufacturerBreakdownRequest manufacturers;
+  manufacturers.set_reporter("CHN");
+  *manufacturers.mutable_start() = P(2022, 1);
+  *manufacturers.mutable_end() = P(2022, 1);
+  manufacturers.set_limit(-3);
+  ExpectInvalid(
+      Call<v1::GetManufacturerBreakdownResponse>(
+          &v1::QueryService::Stub::GetManufacturerBreakdown, manufacturers),
+      "limit: ");
+  v1::GetExporterRankingRequest ranking;
+  *ranking.mutable_start() = P(2022, 1);
+  *ranking.mutable_end() = P(2022, 1);
+  ranking.set_limit(-2);
+  ExpectInvalid(Call<v1::GetExporterRankingResponse>(
+                    &v1::QueryService::Stub::GetExporterRanking, ranking),
+                "limit: ");
+}
+
+TEST_F(QueryValidationTest, ListRecordsPagingArguments) {
+  auto list = [&](const v1::ListRecordsRequest& r,
+                  v1::ListRecordsResponse* out) {
+    grpc::ClientContext context;
+    return server_->stub().ListRecords(&context, r, out);
+  };
+  v1::ListRecordsResponse out;
+  v1::ListRecordsRequest r;
+  r.set_page_size(1001);
+  ExpectInvalid(list(r, &out), "page_size: ");
+  r.set_page_size(-1);
+  ExpectInvalid(list(r, &out), "page_size: ");
+  r.set_page_size(0);
+  r.set_page_token("not-a-token");
+  ExpectInvalid(list(r, &out), "page_token: ");
+  r.clear_page_token();
+  *r.mutable_start() = P(2022, 1);
+  ExpectInvalid(list(r, &out), "end: required");
+  r.clear_start();
+  r.set_hs_code("8703");
+  ExpectInvalid(list(r, &out), "hs_code: ");
+
+  // A token only works with the filters it was issued for.
+  v1::ListRecordsRequest chn;
+  chn.set_reporter("CHN");
+  chn.set_page_size(2);
+  ASSERT_TRUE(list(chn, &out).ok());
+  ASSERT_FALSE(out.next_page_token().empty());
+  v1::ListRecordsRequest other;
+  other.set_reporter("DEU");
+  other.set_page_size(2);
+  other.set_page_token(out.next_page_token());
+  v1::ListRecordsResponse unused;
+  ExpectInvalid(list(other, &unused), "page_token: was issued for other");
+  chn.set_page_token(out.next_page_token());
+  EXPECT_TRUE(list(chn, &unused).ok());
+}
+
+}  // namespace
+}  // namespace evtrade

@@ -1,0 +1,46 @@
+#include "tests/support/ingest_server.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace evtrade::testing {
+
+absl::StatusOr<std::unique_ptr<InProcessIngestServer>>
+InProcessIngestServer::Start(const std::string& db_path,
+                             IngestServiceConfig config) {
+  std::unique_ptr<InProcessIngestServer> server(new InProcessIngestServer());
+  auto store = store::SqliteIngestStore::Open({.path = db_path});
+  if (!store.ok()) return store.status();
+  server->store_ = *std::move(store);
+  server->service_ = std::make_unique<IngestServiceImpl>(std::move(config),
+                                                         server->store_.get());
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  // As the ingest_service binary: 16 MiB messages.
+  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    return absl::UnavailableError("cannot start a server on 127.0.0.1:0");
+  }
+  server->address_ = absl::StrCat("127.0.0.1:", port);
+  return server;
+}
+
+InProcessIngestServer::~InProcessIngestServer() {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(5));
+  }
+  server_.reset();
+  service_.reset();
+  store_.reset();
+}
+
+}  // namespace evtrade::testing

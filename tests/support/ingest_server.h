@@ -1,0 +1,41 @@
+// An IngestService running in the test process on 127.0.0.1 (port 0) over
+// the real SQLite store, for service and CLI tests.
+#ifndef EVTRADE_TESTS_SUPPORT_INGEST_SERVER_H_
+#define EVTRADE_TESTS_SUPPORT_INGEST_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/store/sqlite_ingest_store.h"
+#include "ingest_service/ingest_service.h"
+
+namespace evtrade::testing {
+
+// Not thread-safe; the service it runs is.
+class InProcessIngestServer {
+ public:
+  // Opens (creating if needed) the store at `db_path` and serves it.
+  static absl::StatusOr<std::unique_ptr<InProcessIngestServer>> Start(
+      const std::string& db_path, IngestServiceConfig config);
+
+  // Shuts the server down (in-flight calls get 5 s), then closes the store.
+  ~InProcessIngestServer();
+
+  // "127.0.0.1:<port>".
+  const std::string& address() const { return address_; }
+
+ private:
+  InProcessIngestServer() = default;
+
+  std::unique_ptr<store::SqliteIngestStore> store_;
+  std::unique_ptr<IngestServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+}  // namespace evtrade::testing
+
+#endif  // EVTRADE_TESTS_SUPPORT_INGEST_SERVER_H_

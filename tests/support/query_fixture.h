@@ -1,0 +1,87 @@
+// The query tests' small store: records written through the real writer
+// (SqliteIngestStore), and an in-process QueryService with a real stub.
+#ifndef EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
+#define EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/store/ingest_store.h"
+#include "evtrade/v1/query_service.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "query_service/query_service.h"
+
+namespace evtrade::testing {
+
+v1::Period MakePeriod(int year, int month);
+
+// A normalized official (or manufacturer) record.
+v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
+                    v1::Flow flow, const std::string& hs_code, int year,
+                    int month, int64_t value_usd, int64_t quantity,
+                    const std::string& manufacturer = "");
+
+// Validates and upserts `records` in one batch and commits it; returns the
+// batch's data_version.
+absl::StatusOr<int64_t> IngestBatch(store::IngestStore& store,
+                                    const std::vector<v1::TradeRecord>& records,
+                                    const std::string& source);
+
+// The fixture (hand-computed figures in tests/query/query_figures_test.cc):
+// CHN exports of BEV (870380, with World rows), ICE (870323, partners only)
+// and PHEV (870360, partners only, a zero month 2021-10) in 2021-10/11 and
+// 2022-10/11; BEL and GBR tied on BEV in 2022-11; S19; manufacturer rows
+// Tesla (World) and BYD (BEL); an import; a non-vehicle code; DEU and JPN
+// exports for rankings. 22 records.
+std::vector<v1::TradeRecord> FixtureBatch1();
+// Revises CHN's World BEV row of 2021-11 from 1000 to 4000 (40 units).
+std::vector<v1::TradeRecord> FixtureBatch2();
+
+// A QueryService on an in-process gRPC server over the store at `db_path`.
+class InProcessQueryServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<InProcessQueryServer>> Start(
+      const std::string& db_path, int worker_threads = 2);
+  ~InProcessQueryServer();
+
+  v1::QueryService::Stub& stub() { return *stub_; }
+
+ private:
+  InProcessQueryServer() = default;
+
+  std::unique_ptr<query::QueryServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::QueryService::Stub> stub_;
+};
+
+// Calls one QueryService method (e.g. &v1::QueryService::Stub::GetSeries)
+// with a 20 s deadline.
+template <typename Response, typename Request, typename Method>
+grpc::Status CallQuery(v1::QueryService::Stub& stub, Method method,
+                       const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  return (stub.*method)(&context, request, response);
+}
+
+// As CallQuery; a non-OK status fails the test.
+template <typename Response, typename Request, typename Method>
+Response CallQueryOk(v1::QueryService::Stub& stub, Method method,
+                     const Request& request) {
+  Response response;
+  grpc::Status status = CallQuery(stub, method, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_code() << ": "
+                           << status.error_message();
+  return response;
+}
+
+}  // namespace evtrade::testing
+
+#endif  // EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
