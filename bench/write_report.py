@@ -143,8 +143,11 @@ def render(rows, machine, analysis):
             goal = f"{comparison} {fmt(threshold)}"
             if key == "sql":
                 goal += " (at 10m)"
+            verdict = "yes" if met(value, comparison, threshold) else "NO"
+            if key == "sql" and size != "10m":
+                verdict = f"({verdict.lower()}; the goal is for 10m)"
             w(f"| {text} | {size} | {detail} | {value:.3g} | {goal} | "
-              f"{'yes' if met(value, comparison, threshold) else 'NO'} |")
+              f"{verdict} |")
     w("")
 
     w("## Ingest")
