@@ -166,9 +166,10 @@ class IngestServiceImpl::IngestReactor final
   }
 
   // The client half-closed, cancelled, timed out or went away. A failed
-  // read looks like a half-close in OnReadDone(false); since gRPC 1.39
-  // (grpc/grpc#26245) IsCancelled() is already true when the read failed
-  // because the stream broke, so a broken stream is never committed.
+  // read looks like a half-close in OnReadDone(false); since
+  // grpc/grpc#26245 (2021, well before our 1.51) IsCancelled() is already
+  // true when the read failed because the stream broke, so a broken stream
+  // is never committed.
   void HandleEnd() {
     if (context_->IsCancelled()) {
       return Reply(grpc::Status(grpc::StatusCode::CANCELLED,
