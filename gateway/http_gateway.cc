@@ -13,7 +13,6 @@
 #include "common/domain/month.h"
 #include "gateway/dashboard.h"
 #include "gateway/http_params.h"
-#include "prometheus/text_serializer.h"
 #include "spdlog/spdlog.h"
 
 namespace evtrade::gateway {
@@ -156,16 +155,16 @@ std::string ErrorJson(const absl::Status& status) {
 
 HttpGateway::HttpGateway(const HttpGatewayConfig& config,
                          MarketReports* reports, QueryClient* client,
-                         std::shared_ptr<prometheus::Registry> registry)
+                         Metrics* metrics)
     : config_(config),
       reports_(reports),
       client_(client),
-      registry_(std::move(registry)),
+      metrics_(metrics),
       requests_total_(&prometheus::BuildCounter()
                            .Name("evtrade_http_requests_total")
                            .Help("HTTP requests served by the gateway, by "
                                  "method, route and status code")
-                           .Register(*registry_)) {
+                           .Register(*metrics->registry())) {
   const int threads = std::max(1, config_.threads);
   server_.new_task_queue = [threads] {
     return new httplib::ThreadPool(threads);
@@ -289,10 +288,36 @@ void HttpGateway::RegisterRoutes() {
 
   server_.Get(
       "/metrics", [this](const httplib::Request&, httplib::Response& res) {
-        res.set_content(
-            prometheus::TextSerializer().Serialize(registry_->Collect()),
-            "text/plain; version=0.0.4");
+        res.set_content(metrics_->RenderText(), "text/plain; version=0.0.4");
       });
+
+  // The backend's health, for load balancers and humans: the gateway
+  // without a query service answers nothing useful.
+  server_.Get("/healthz", [this](const httplib::Request&,
+                                 httplib::Response& res) {
+    using grpc::health::v1::HealthCheckResponse;
+    const absl::StatusOr<HealthCheckResponse> health =
+        Await<HealthCheckResponse>([&](auto done) {
+          client_->CheckHealth(absl::Now() + config_.health_timeout,
+                               std::move(done));
+        });
+    google::protobuf::Struct body;
+    auto& fields = *body.mutable_fields();
+    if (health.ok() && health->status() == HealthCheckResponse::SERVING) {
+      res.status = 200;
+      fields["status"].set_string_value("SERVING");
+    } else {
+      res.status = 503;
+      fields["status"].set_string_value("NOT_SERVING");
+      fields["reason"].set_string_value(
+          health.ok()
+              ? absl::StrCat(
+                    "query service reports ",
+                    HealthCheckResponse::ServingStatus_Name(health->status()))
+              : absl::StrCat("query service: ", health.status().ToString()));
+    }
+    res.set_content(ToJson(body), kJsonType);
+  });
 
   server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(DashboardHtml()), "text/html; charset=utf-8");

@@ -28,11 +28,11 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/server/metrics.h"
 #include "gateway/market_reports.h"
 #include "gateway/query_client.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
-#include "prometheus/registry.h"
 
 namespace evtrade::gateway {
 
@@ -43,6 +43,8 @@ struct HttpGatewayConfig {
   absl::Duration request_timeout = absl::Seconds(10);
   // Worker threads; each request holds one while it waits for the backend.
   int threads = 8;
+  // Deadline of the backend health check behind /healthz.
+  absl::Duration health_timeout = absl::Seconds(1);
 };
 
 // The HTTP status grpc-gateway maps a gRPC code to (OK 200,
@@ -52,14 +54,14 @@ int HttpStatusFromCode(absl::StatusCode code);
 // The error body: {"code": 3, "message": "...", "details": []}.
 std::string ErrorJson(const absl::Status& status);
 
-// Thread-safe. `reports`, `client` and `registry` are not owned and must
+// Thread-safe. `reports`, `client` and `metrics` are not owned and must
 // outlive this object; the HTTP request counter
-// (evtrade_http_requests_total{method,route,code}) is added to `registry`.
+// (evtrade_http_requests_total{method,route,code}) is added to the metrics
+// registry, which /metrics renders whole (gRPC server series included).
 class HttpGateway {
  public:
   HttpGateway(const HttpGatewayConfig& config, MarketReports* reports,
-              QueryClient* client,
-              std::shared_ptr<prometheus::Registry> registry);
+              QueryClient* client, Metrics* metrics);
   HttpGateway(const HttpGateway&) = delete;
   HttpGateway& operator=(const HttpGateway&) = delete;
   ~HttpGateway();
@@ -81,7 +83,7 @@ class HttpGateway {
   const HttpGatewayConfig config_;
   MarketReports* reports_;
   QueryClient* client_;
-  std::shared_ptr<prometheus::Registry> registry_;
+  Metrics* metrics_;
   prometheus::Family<prometheus::Counter>* requests_total_;
   httplib::Server server_;
   std::thread thread_;

@@ -7,11 +7,17 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/server/env_flags.h"
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
+#include "gateway/gateway_service.h"
+#include "gateway/http_gateway.h"
+#include "gateway/market_reports.h"
+#include "gateway/query_client.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50050",
@@ -21,6 +27,13 @@ ABSL_FLAG(std::string, query_addr, "127.0.0.1:50052",
           "dns:///query-headless:50052");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
           "HTTP/JSON, dashboard and /metrics listen address, host:port");
+ABSL_FLAG(int, report_cache_size, 1000,
+          "market reports kept in memory (LRU, per data_version); 0 = none");
+ABSL_FLAG(double, query_timeout_seconds, 5,
+          "cap on each call to the query service (also bounded by the "
+          "caller's deadline)");
+ABSL_FLAG(double, http_timeout_seconds, 10,
+          "deadline of the backend work behind one HTTP request");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
 ABSL_FLAG(double, drain_seconds, 1,
@@ -32,9 +45,21 @@ constexpr char kProgram[] = "gateway";
 
 struct GatewayMainConfig {
   evtrade::ServiceMainConfig base;
-  std::string query_addr;
-  std::string http_listen;
+  evtrade::gateway::QueryClientConfig query;
+  evtrade::gateway::MarketReportsConfig reports;
+  evtrade::gateway::HttpGatewayConfig http;
 };
+
+// A positive number of seconds from a flag; exits with a usage error else.
+absl::Duration PositiveSeconds(absl::string_view flag, double seconds) {
+  if (!(seconds > 0) || seconds > 3600) {
+    evtrade::ExitWithUsageError(
+        kProgram,
+        absl::InvalidArgumentError(absl::StrCat(
+            "--", flag, ": must be in (0, 3600] seconds, got ", seconds)));
+  }
+  return absl::Seconds(seconds);
+}
 
 GatewayMainConfig ConfigFromFlags() {
   // No exposer: the gateway serves /metrics on its HTTP port
@@ -46,19 +71,35 @@ GatewayMainConfig ConfigFromFlags() {
                      .log_level = absl::GetFlag(FLAGS_log_level),
                      .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
-  GatewayMainConfig config{.base = *std::move(base),
-                           .query_addr = absl::GetFlag(FLAGS_query_addr),
-                           .http_listen = absl::GetFlag(FLAGS_http_listen)};
-  if (absl::Status s = evtrade::ValidateTarget("query_addr", config.query_addr);
+  GatewayMainConfig config;
+  config.base = *std::move(base);
+  config.query.target = absl::GetFlag(FLAGS_query_addr);
+  if (absl::Status s =
+          evtrade::ValidateTarget("query_addr", config.query.target);
       !s.ok()) {
     evtrade::ExitWithUsageError(kProgram, s);
   }
-  if (absl::Status s = evtrade::ValidateListenAddress(config.http_listen);
+  config.query.per_call_cap = PositiveSeconds(
+      "query_timeout_seconds", absl::GetFlag(FLAGS_query_timeout_seconds));
+
+  const int cache_size = absl::GetFlag(FLAGS_report_cache_size);
+  if (cache_size < 0) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--report_cache_size: must be >= 0, got ", cache_size)));
+  }
+  config.reports.cache_capacity = static_cast<size_t>(cache_size);
+
+  config.http.listen_address = absl::GetFlag(FLAGS_http_listen);
+  if (absl::Status s =
+          evtrade::ValidateListenAddress(config.http.listen_address);
       !s.ok()) {
     evtrade::ExitWithUsageError(
         kProgram, absl::InvalidArgumentError(
                       absl::StrCat("--http_listen: ", s.message())));
   }
+  config.http.request_timeout = PositiveSeconds(
+      "http_timeout_seconds", absl::GetFlag(FLAGS_http_timeout_seconds));
   return config;
 }
 
@@ -82,14 +123,33 @@ int main(int argc, char* argv[]) {
     return 1;
   }
 
-  // The GatewayService and the QueryService forwarder (issue 5) are
-  // registered here, and the HTTP listener on config.http_listen (serving
-  // (*metrics)->RenderText() at /metrics) starts beside the gRPC server.
-  // Until they land, the binary serves health, reflection and metrics only.
-  std::vector<evtrade::ServiceRegistration> services;
+  // One channel to the query backend for the life of the process; every
+  // component below shares it.
+  evtrade::gateway::QueryClient query_client(config.query);
+  evtrade::gateway::MarketReports reports(&query_client, config.reports);
+  evtrade::gateway::GatewayServiceImpl gateway_service(&reports);
+  evtrade::gateway::QueryForwarder query_forwarder(&query_client);
+  std::vector<evtrade::ServiceRegistration> services = {
+      {&gateway_service, evtrade::v1::GatewayService::service_full_name()},
+      {&query_forwarder, evtrade::v1::QueryService::service_full_name()},
+  };
+
+  evtrade::gateway::HttpGateway http(config.http, &reports, &query_client,
+                                     metrics->get());
+  if (absl::Status s = http.Start(); !s.ok()) {
+    spdlog::error("--http_listen: {}", std::string(s.message()));
+    return 1;
+  }
+  spdlog::info("serving HTTP/JSON, dashboard and /metrics on http://{}:{}/",
+               config.http.listen_address.substr(
+                   0, config.http.listen_address.rfind(':')),
+               http.port());
+  spdlog::info("query service at {}", config.query.target);
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
                                                       services, metrics->get());
+  // gRPC has drained and stopped; HTTP requests in progress finish now.
+  http.Stop();
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));
     return 1;

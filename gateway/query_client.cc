@@ -62,7 +62,8 @@ QueryClient::QueryClient(const QueryClientConfig& config,
                          std::shared_ptr<grpc::Channel> channel)
     : config_(config),
       channel_(std::move(channel)),
-      stub_(v1::QueryService::NewStub(channel_)) {}
+      stub_(v1::QueryService::NewStub(channel_)),
+      health_stub_(grpc::health::v1::Health::NewStub(channel_)) {}
 
 absl::Time QueryClient::CallDeadline(absl::Time caller_deadline) const {
   return std::min(caller_deadline - config_.deadline_margin,
@@ -120,5 +121,19 @@ EVTRADE_QUERY_CLIENT_METHOD(ListRecords)
 EVTRADE_QUERY_CLIENT_METHOD(GetStoreInfo)
 
 #undef EVTRADE_QUERY_CLIENT_METHOD
+
+void QueryClient::CheckHealth(
+    absl::Time caller_deadline,
+    Callback<grpc::health::v1::HealthCheckResponse> done) {
+  Call<grpc::health::v1::HealthCheckRequest,
+       grpc::health::v1::HealthCheckResponse>(
+      grpc::health::v1::HealthCheckRequest(), caller_deadline, std::move(done),
+      [this](grpc::ClientContext* context,
+             const grpc::health::v1::HealthCheckRequest* req,
+             grpc::health::v1::HealthCheckResponse* resp,
+             std::function<void(grpc::Status)> on_done) {
+        health_stub_->async()->Check(context, req, resp, std::move(on_done));
+      });
+}
 
 }  // namespace evtrade::gateway

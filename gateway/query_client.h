@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace evtrade::gateway {
 
@@ -87,6 +88,10 @@ class QueryClient {
                     absl::Time caller_deadline,
                     Callback<v1::GetStoreInfoResponse> done);
 
+  // grpc.health.v1 Check of the backend server as a whole (service "").
+  void CheckHealth(absl::Time caller_deadline,
+                   Callback<grpc::health::v1::HealthCheckResponse> done);
+
   // The deadline a call made now gets (see QueryClientConfig).
   absl::Time CallDeadline(absl::Time caller_deadline) const;
 
@@ -100,6 +105,7 @@ class QueryClient {
   QueryClientConfig config_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::QueryService::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
 };
 
 }  // namespace evtrade::gateway

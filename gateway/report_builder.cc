@@ -26,9 +26,14 @@ bool IsRequestError(const absl::Status& status) {
   return absl::IsNotFound(status) || absl::IsInvalidArgument(status);
 }
 
-std::string Warning(absl::string_view part, const absl::Status& status) {
-  return absl::StrCat(part, ": ", absl::StatusCodeToString(status.code()),
+// "UNAVAILABLE: connection refused".
+std::string StatusText(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()),
                       status.message().empty() ? "" : ": ", status.message());
+}
+
+std::string Warning(absl::string_view part, const absl::Status& status) {
+  return absl::StrCat(part, ": ", StatusText(status));
 }
 
 // The month's point of a one-month series answer; INTERNAL when the backend
@@ -211,9 +216,14 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
   }
   if (std::none_of(statuses.begin(), statuses.end(),
                    [](const absl::Status& s) { return s.ok(); })) {
+    // A backend that is down fails every part the same way: say it once.
+    const bool all_same =
+        std::all_of(statuses.begin(), statuses.end(),
+                    [&](const absl::Status& s) { return s == statuses[0]; });
     return absl::UnavailableError(
         absl::StrCat("no part of the report could be read: ",
-                     absl::StrJoin(report.warnings(), "; ")));
+                     all_same ? StatusText(statuses[0])
+                              : absl::StrJoin(report.warnings(), "; ")));
   }
   if (segment.has_value() && all.has_value() && !segment->has_data() &&
       !all->has_data()) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -25,12 +26,15 @@ class GatewayHttpTest : public ::testing::Test {
 
   void Start() {
     harness_.StartGateway(FastTestClientConfig());
-    registry_ = std::make_shared<prometheus::Registry>();
+    absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+        Metrics::Create(MetricsConfig{});
+    ASSERT_TRUE(metrics.ok());
+    metrics_ = *std::move(metrics);
     http_ = std::make_unique<gateway::HttpGateway>(
         gateway::HttpGatewayConfig{.listen_address = "127.0.0.1:0",
                                    .request_timeout = absl::Seconds(5),
                                    .threads = 2},
-        &harness_.reports(), &harness_.client(), registry_);
+        &harness_.reports(), &harness_.client(), metrics_.get());
     ASSERT_TRUE(http_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_->port());
     client_->set_read_timeout(10, 0);
@@ -55,7 +59,7 @@ class GatewayHttpTest : public ::testing::Test {
   }
 
   GatewayHarness harness_;
-  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<gateway::HttpGateway> http_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -195,6 +199,22 @@ TEST_F(GatewayHttpTest, MetricsCountRequestsByRouteAndStatus) {
   } while (absl::Now() < give_up);
   EXPECT_TRUE(absl::StrContains(body, ok_line)) << body;
   EXPECT_TRUE(absl::StrContains(body, not_found_line)) << body;
+}
+
+TEST_F(GatewayHttpTest, HealthzFollowsTheBackend) {
+  auto [status, body] = Get("/healthz");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body, R"({"status":"SERVING"})");
+  harness_.StopBackend();
+  std::tie(status, body) = Get("/healthz");
+  EXPECT_EQ(status, 503);
+  // (Struct fields print in no fixed order: compare parsed.)
+  google::protobuf::Struct health;
+  ASSERT_TRUE(JsonStringToMessage(body, &health).ok()) << body;
+  EXPECT_EQ(health.fields().at("status").string_value(), "NOT_SERVING");
+  EXPECT_TRUE(absl::StartsWith(health.fields().at("reason").string_value(),
+                               "query service: UNAVAILABLE: "))
+      << body;
 }
 
 TEST_F(GatewayHttpTest, DashboardIsSelfContained) {

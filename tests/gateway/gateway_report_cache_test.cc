@@ -75,6 +75,16 @@ TEST(GatewayAssembleTest, NothingReadIsUnavailable) {
                 "exporter_rank: UNAVAILABLE: down"));
 }
 
+TEST(GatewayAssembleTest, OneCauseOfFailureIsSaidOnce) {
+  ReportParts parts;
+  parts.segment_series = absl::UnavailableError("down");
+  parts.all_series = absl::UnavailableError("down");
+  parts.ranking = absl::UnavailableError("down");
+  EXPECT_EQ(AssembleMarketReport(Normalized(), parts).status(),
+            absl::UnavailableError(
+                "no part of the report could be read: UNAVAILABLE: down"));
+}
+
 TEST(GatewayAssembleTest, RequestErrorsWinOverOtherFailures) {
   ReportParts parts;
   parts.segment_series = absl::UnavailableError("down");
