@@ -93,6 +93,7 @@ trap cleanup EXIT
 start() {
   local name="$1" log="$2"
   shift 2
+  : > "$log"
   # The services read EVTRADE_<FLAG> variables; the caller's must not leak in.
   env $(env | sed -n 's/^\(EVTRADE_[A-Z_]*\)=.*/-u \1/p') "$@" > "$log" 2>&1 &
   started_pid=$!
@@ -127,12 +128,15 @@ vmhwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "commit: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  src="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build_dir/CMakeCache.txt")"
+  echo "binaries built from: ${src:-?} at commit $(git -C "${src:-$repo}" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "load average at start (the machine is shared): $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "nproc: $(nproc)"
   echo "memory: $(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "kernel: $(uname -sr)"
   lscpu | sed -n 's/^\(Model name\|Architecture\|CPU(s)\|Thread(s) per core\|Core(s) per socket\|CPU max MHz\|L2 cache\|L3 cache\):\s*/\1: /p'
-  echo "build: $(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")"
+  build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")"
+  echo "build type: ${build_type:-RelWithDebInfo (the project default)}"
   echo "sizes: $sizes"
   echo "smoke: $smoke"
   echo "load: ${load_args[*]}"

@@ -1,6 +1,7 @@
 #include "cli/import_command.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -8,7 +9,9 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli/line_map.h"
 #include "cli/progress.h"
 #include "common/client/ingest_client.h"
@@ -171,6 +174,16 @@ class Importer {
       absl::PrintF("import cancelled; nothing written\n");
     }
     return kExitFailed;
+  }
+
+  // --source, else the files' names: every batch says where it came from.
+  std::string SourceLabel() const {
+    if (!config_.source.empty()) return config_.source;
+    std::vector<std::string> names;
+    for (const std::string& path : config_.files) {
+      names.push_back(std::filesystem::path(path).filename().string());
+    }
+    return absl::StrCat("evtrade import ", absl::StrJoin(names, " "));
   }
 
   std::string Where(int file, int64_t line) const {

@@ -37,7 +37,8 @@ ABSL_FLAG(std::string, request_id, "",
           "and prints the first import's result, so a retry is safe");
 ABSL_FLAG(std::string, source, "",
           "provenance label stored with the batch and with every record "
-          "that has no source column");
+          "that has no source column; empty = \"evtrade import\" and the "
+          "files' names");
 ABSL_FLAG(bool, all_or_nothing, false,
           "write nothing if any row is unreadable or any record is invalid");
 ABSL_FLAG(bool, dry_run, false,

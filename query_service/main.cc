@@ -5,11 +5,14 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/server/env_flags.h"
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
+#include "query_service/query_service.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
@@ -21,14 +24,22 @@ ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
+ABSL_FLAG(int, worker_threads, 4,
+          "threads doing the blocking store reads, one SQLite connection each "
+          "(1..64)");
+ABSL_FLAG(double, busy_timeout_seconds, 5,
+          "how long a store read waits on a SQLite lock (readers never wait "
+          "for an ingest commit)");
 
 namespace {
 
 constexpr char kProgram[] = "query_service";
 
+constexpr int kMaxWorkerThreads = 64;
+
 struct QueryMainConfig {
   evtrade::ServiceMainConfig base;
-  std::string db_path;
+  evtrade::query::QueryServiceConfig service;
 };
 
 QueryMainConfig ConfigFromFlags() {
@@ -39,14 +50,30 @@ QueryMainConfig ConfigFromFlags() {
                      .log_level = absl::GetFlag(FLAGS_log_level),
                      .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
-  QueryMainConfig config{.base = *std::move(base),
-                         .db_path = absl::GetFlag(FLAGS_db)};
+  QueryMainConfig config{.base = *std::move(base), .service = {}};
+  config.service.db_path = absl::GetFlag(FLAGS_db);
   // Readers open the store read-only, but the folder must be there.
-  if (absl::Status s =
-          evtrade::ValidateDbPath("db", config.db_path, /*writable=*/false);
+  if (absl::Status s = evtrade::ValidateDbPath("db", config.service.db_path,
+                                               /*writable=*/false);
       !s.ok()) {
     evtrade::ExitWithUsageError(kProgram, s);
   }
+  config.service.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  if (config.service.worker_threads < 1 ||
+      config.service.worker_threads > kMaxWorkerThreads) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--worker_threads: must be 1..", kMaxWorkerThreads,
+                      ", got ", config.service.worker_threads)));
+  }
+  const double busy_seconds = absl::GetFlag(FLAGS_busy_timeout_seconds);
+  if (!(busy_seconds >= 0 && busy_seconds <= 3600)) {
+    evtrade::ExitWithUsageError(
+        kProgram,
+        absl::InvalidArgumentError(absl::StrCat(
+            "--busy_timeout_seconds: must be 0..3600, got ", busy_seconds)));
+  }
+  config.service.busy_timeout = absl::Seconds(busy_seconds);
   return config;
 }
 
@@ -71,11 +98,15 @@ int main(int argc, char* argv[]) {
     return 1;
   }
 
-  // The QueryService implementation (issue 4) is registered here, e.g.
-  //   services.push_back({&query,
-  //   evtrade::v1::QueryService::service_full_name()});
-  // Until it lands, the binary serves health, reflection and metrics only.
-  std::vector<evtrade::ServiceRegistration> services;
+  // Outlives the server: RunServerUntilSignal returns after shutdown.
+  auto query = evtrade::query::QueryServiceImpl::Create(config.service);
+  if (!query.ok()) {
+    spdlog::error("--db {}: {}", config.service.db_path,
+                  std::string(query.status().message()));
+    return 1;
+  }
+  std::vector<evtrade::ServiceRegistration> services = {
+      {query->get(), evtrade::v1::QueryService::service_full_name()}};
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
                                                       services, metrics->get());

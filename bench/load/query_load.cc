@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -26,13 +27,25 @@ struct Call {
   Response response;
 };
 
-template <typename Request, typename Response>
-Call<Request, Response>* NewCall(Request request, absl::Duration deadline) {
+// Starts one unary call through `invoke(context, request, response,
+// callback)` (a stub's async() method); the call's objects live until its
+// callback has run. `check` may turn an OK answer into an error.
+template <typename Request, typename Response, typename Invoke>
+void StartUnary(Invoke invoke, Request request, absl::Duration deadline,
+                CallDone done,
+                std::function<grpc::Status(const Response&)> check = nullptr) {
   auto* call = new Call<Request, Response>;
   call->request = std::move(request);
   call->context.set_deadline(std::chrono::system_clock::now() +
                              absl::ToChronoMilliseconds(deadline));
-  return call;
+  invoke(&call->context, &call->request, &call->response,
+         std::function<void(grpc::Status)>(
+             [call, done = std::move(done),
+              check = std::move(check)](grpc::Status status) {
+               if (status.ok() && check) status = check(call->response);
+               done(status);
+               delete call;
+             }));
 }
 
 }  // namespace
@@ -146,52 +159,44 @@ void Queries::Start(Endpoint endpoint, Cache cache, int caller, int64_t n,
     case Endpoint::kEcho: {
       EchoRequest request;
       request.set_payload("0123456789abcdef");
-      auto* call = NewCall<EchoRequest, EchoResponse>(request, deadline_);
-      echo_[caller % echo_.size()]->async()->Echo(
-          &call->context, &call->request, &call->response,
-          [call, done = std::move(done)](grpc::Status status) {
-            done(status);
-            delete call;
-          });
+      auto* stub = echo_[caller % echo_.size()].get();
+      StartUnary<EchoRequest, EchoResponse>(
+          [stub](auto... args) { stub->async()->Echo(std::move(args)...); },
+          std::move(request), deadline_, std::move(done));
       return;
     }
     case Endpoint::kReport: {
-      auto* call = NewCall<v1::GetMarketReportRequest, v1::MarketReport>(
-          ReportRequest(cache, n), deadline_);
-      gateway_[caller % gateway_.size()]->async()->GetMarketReport(
-          &call->context, &call->request, &call->response,
-          [call, done = std::move(done)](grpc::Status status) {
-            if (status.ok() && call->response.warnings_size() > 0) {
-              status = grpc::Status(grpc::StatusCode::DATA_LOSS,
-                                    absl::StrCat("report with warnings: ",
-                                                 call->response.warnings(0)));
-            }
-            done(status);
-            delete call;
+      auto* stub = gateway_[caller % gateway_.size()].get();
+      StartUnary<v1::GetMarketReportRequest, v1::MarketReport>(
+          [stub](auto... args) {
+            stub->async()->GetMarketReport(std::move(args)...);
+          },
+          ReportRequest(cache, n), deadline_, std::move(done),
+          [](const v1::MarketReport& report) {
+            if (report.warnings_size() == 0) return grpc::Status::OK;
+            return grpc::Status(
+                grpc::StatusCode::DATA_LOSS,
+                absl::StrCat("report with warnings: ", report.warnings(0)));
           });
       return;
     }
     case Endpoint::kSeries: {
-      auto* call = NewCall<v1::GetSeriesRequest, v1::GetSeriesResponse>(
-          SeriesRequest(cache, n), deadline_);
-      query_[caller % query_.size()]->async()->GetSeries(
-          &call->context, &call->request, &call->response,
-          [call, done = std::move(done)](grpc::Status status) {
-            done(status);
-            delete call;
-          });
+      auto* stub = query_[caller % query_.size()].get();
+      StartUnary<v1::GetSeriesRequest, v1::GetSeriesResponse>(
+          [stub](auto... args) {
+            stub->async()->GetSeries(std::move(args)...);
+          },
+          SeriesRequest(cache, n), deadline_, std::move(done));
       return;
     }
     case Endpoint::kPartners: {
-      auto* call = NewCall<v1::GetPartnerBreakdownRequest,
-                           v1::GetPartnerBreakdownResponse>(
-          PartnersRequest(cache, n), deadline_);
-      query_[caller % query_.size()]->async()->GetPartnerBreakdown(
-          &call->context, &call->request, &call->response,
-          [call, done = std::move(done)](grpc::Status status) {
-            done(status);
-            delete call;
-          });
+      auto* stub = query_[caller % query_.size()].get();
+      StartUnary<v1::GetPartnerBreakdownRequest,
+                 v1::GetPartnerBreakdownResponse>(
+          [stub](auto... args) {
+            stub->async()->GetPartnerBreakdown(std::move(args)...);
+          },
+          PartnersRequest(cache, n), deadline_, std::move(done));
       return;
     }
   }

@@ -63,6 +63,18 @@ GROUP BY reporter
 ORDER BY total DESC, reporter
 )sql";
 
+// The first column of a (reporter, flow, period) query's rows.
+std::vector<std::string> Names(SQLite::Statement& query,
+                               const std::string& reporter, Month month) {
+  query.reset();
+  query.bind(1, reporter);
+  query.bind(2, kExport);
+  query.bind(3, month.Key());
+  std::vector<std::string> names;
+  while (query.executeStep()) names.push_back(query.getColumn(0).getString());
+  return names;
+}
+
 }  // namespace
 
 struct SqlReport::Db {
@@ -168,23 +180,8 @@ absl::StatusOr<SqlReportFigures> SqlReport::Compute(const std::string& reporter,
       ++out.segment_majority_streak;
     }
 
-    SQLite::Statement& partners = db_->partners;
-    partners.reset();
-    partners.bind(1, reporter);
-    partners.bind(2, kExport);
-    partners.bind(3, month.Key());
-    while (partners.executeStep()) {
-      out.top_partners.push_back(partners.getColumn(0).getString());
-    }
-
-    SQLite::Statement& makers = db_->makers;
-    makers.reset();
-    makers.bind(1, reporter);
-    makers.bind(2, kExport);
-    makers.bind(3, month.Key());
-    while (makers.executeStep()) {
-      out.top_manufacturers.push_back(makers.getColumn(0).getString());
-    }
+    out.top_partners = Names(db_->partners, reporter, month);
+    out.top_manufacturers = Names(db_->makers, reporter, month);
 
     SQLite::Statement& ranking = db_->ranking;
     ranking.reset();

@@ -14,7 +14,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const {parseArgs} = require('node:util');
-const {grpc, load} = require('./protos');
+const {grpc, load, describeError} = require('./protos');
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -322,8 +322,7 @@ async function main() {
         await getReport(gatewayClient, args.reporter.toUpperCase(), period);
     console.log(formatReport(report).join('\n'));
   } catch (error) {
-    const code = error.code !== undefined ? grpc.status[error.code] : '';
-    console.error(`example.js: ${code}: ${error.details || error.message}`);
+    console.error(`example.js: ${describeError(error)}`);
     process.exitCode = 1;
   } finally {
     ingestClient.close();

@@ -8,7 +8,7 @@
 'use strict';
 
 const {parseArgs} = require('node:util');
-const {grpc, load} = require('./protos');
+const {grpc, load, describeError} = require('./protos');
 
 function deadline(seconds) {
   return new Date(Date.now() + seconds * 1000);
@@ -79,10 +79,7 @@ async function main() {
     }
     process.exitCode = status === 'SERVING' ? 0 : 1;
   } catch (error) {
-    const code = error.code !== undefined ? `${grpc.status[error.code]}: ` : '';
-    console.error(
-        `probe.js: ${args.addr}: ${code}` +
-        `${error.details || error.message}`);
+    console.error(`probe.js: ${args.addr}: ${describeError(error)}`);
     process.exitCode = 1;
   }
 }

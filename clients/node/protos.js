@@ -42,8 +42,18 @@ function load() {
   return cached;
 }
 
+// "CODE: details" for a gRPC error (as the Python clients print it), the
+// message for any other error.
+function describeError(error) {
+  if (typeof error.code === 'number' && error.code in grpc.status) {
+    return `${grpc.status[error.code]}: ${error.details ?? ''}`;
+  }
+  return error.message;
+}
+
 module.exports = {
   grpc,
   load,
+  describeError,
   PROTOS
 };

@@ -17,7 +17,11 @@ import pathlib
 import re
 import sys
 
-import grpc
+try:
+    import grpc
+except ImportError:
+    sys.exit(f"example.py: no grpc module in {sys.executable}: run it with "
+             "/usr/bin/python3 (Debian's python3-grpcio, python3-protobuf)")
 
 try:
     from evtrade.v1 import common_pb2

@@ -15,7 +15,11 @@ Exit status 0 only when the server (or --service) is SERVING.
 import argparse
 import sys
 
-import grpc
+try:
+    import grpc
+except ImportError:
+    sys.exit(f"probe.py: no grpc module in {sys.executable}: run it with "
+             "/usr/bin/python3 (Debian's python3-grpcio, python3-protobuf)")
 
 try:
     from grpc_health.v1 import health_pb2

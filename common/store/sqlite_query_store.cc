@@ -1,6 +1,7 @@
 #include "common/store/sqlite_query_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -409,6 +410,9 @@ SqliteQueryStore::BeginSnapshot() {
         "a snapshot is already open on this connection");
   }
   try {
+    // A snapshot whose COMMIT and ROLLBACK both failed left its transaction
+    // open; end it, or this connection could never read again.
+    if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
     db_->exec("BEGIN");
     // The first SELECT fixes the WAL snapshot: data_version and every later
     // read of this transaction see the same committed batches.

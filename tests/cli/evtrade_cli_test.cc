@@ -121,6 +121,7 @@ TEST_F(EvtradeCliTest, ImportsANativeFile) {
                   "'Tesla' AND source = 'press'"),
             1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE source = 'test'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = 'test'"), 1);
 }
 
 TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
@@ -134,6 +135,10 @@ TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   EXPECT_EQ(Count("SELECT net_weight_kg FROM records WHERE partner = 'GBR'"),
             7000);
   EXPECT_EQ(Count("SELECT period FROM records WHERE partner = 'W00'"), 202210);
+  // Without --source the batch is labelled with the file's name.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE source = 'evtrade "
+                  "import comtrade.csv.gz'"),
+            3);
   // The same file forced as native: its header lacks native columns.
   CliResult forced = Run({"import", file, "--format=native"});
   EXPECT_EQ(forced.exit_code, 3);

@@ -316,6 +316,35 @@ TEST_F(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
   EXPECT_EQ(BatchCount(), 0);
 }
 
+TEST_F(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
+  // A raw stub without a client-side send limit, so the server's 16 MiB
+  // receive limit is what refuses the message.
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(-1);
+  auto stub = v1::IngestService::NewStub(grpc::CreateCustomChannel(
+      address_, grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+  v1::IngestResponse response;
+  auto writer = stub->Ingest(&context, &response);
+  v1::IngestRequest small;
+  *small.add_records() = Rec("CHN", "GBR", "870380", 2022, 11, 1, 1);
+  ASSERT_TRUE(writer->Write(small));
+  v1::IngestRequest big;
+  for (int i = 0; i < 90; ++i) {
+    v1::TradeRecord* r = big.add_records();
+    *r = Rec("CHN", "BEL", "870380", 2022, 1 + i % 12, i, 1);
+    r->set_manufacturer(std::string(200 * 1024, 'x'));
+  }
+  ASSERT_GT(big.ByteSizeLong(), 16u * 1024 * 1024);
+  writer->Write(big);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(RecordCount(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+}
+
 TEST_F(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
   IngestClient client = Client();
   std::unique_ptr<IngestStream> stream = client.StartIngest({});

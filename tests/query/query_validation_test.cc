@@ -19,7 +19,7 @@ using ::testing::StartsWith;
 
 v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
-class QueryValidationTest : public ::testing::Test {
+class QueryValidationTest : public testing::SharedQueryServerSuite {
  protected:
   static void SetUpTestSuite() {
     std::string db_path = testing::MakeTempDir("query_validation") + "/s.db";
@@ -30,19 +30,13 @@ class QueryValidationTest : public ::testing::Test {
     auto version =
         testing::IngestBatch(**ingest, testing::FixtureBatch1(), "fixture");
     ASSERT_TRUE(version.ok()) << version.status();
-    auto server = testing::InProcessQueryServer::Start(db_path);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    StartSharedServer(db_path);
   }
 
   template <typename Response, typename Request, typename Method>
   grpc::Status Call(Method method, const Request& request) {
     Response response;
-    return testing::CallQuery(server_->stub(), method, request, &response);
+    return testing::CallQuery(stub(), method, request, &response);
   }
 
   grpc::Status Series(const v1::GetSeriesRequest& r) {
@@ -56,11 +50,7 @@ class QueryValidationTest : public ::testing::Test {
     *r.mutable_end() = P(2022, 12);
     return r;
   }
-
-  static testing::InProcessQueryServer* server_;
 };
-
-testing::InProcessQueryServer* QueryValidationTest::server_ = nullptr;
 
 void ExpectInvalid(const grpc::Status& status, const std::string& prefix) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
@@ -206,7 +196,7 @@ TEST_F(QueryValidationTest, ListRecordsPagingArguments) {
   auto list = [&](const v1::ListRecordsRequest& r,
                   v1::ListRecordsResponse* out) {
     grpc::ClientContext context;
-    return server_->stub().ListRecords(&context, r, out);
+    return stub().ListRecords(&context, r, out);
   };
   v1::ListRecordsResponse out;
   v1::ListRecordsRequest r;

@@ -120,4 +120,17 @@ InProcessQueryServer::~InProcessQueryServer() {
   if (server_ != nullptr) server_->Shutdown();
 }
 
+InProcessQueryServer* SharedQueryServerSuite::server_ = nullptr;
+
+void SharedQueryServerSuite::StartSharedServer(const std::string& db_path) {
+  auto server = InProcessQueryServer::Start(db_path);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = server->release();
+}
+
+void SharedQueryServerSuite::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
 }  // namespace evtrade::testing

@@ -60,6 +60,19 @@ class InProcessQueryServer {
   std::unique_ptr<v1::QueryService::Stub> stub_;
 };
 
+// Base of a test suite whose tests share one in-process server: the
+// suite's SetUpTestSuite fills the store, then calls StartSharedServer.
+class SharedQueryServerSuite : public ::testing::Test {
+ protected:
+  // Fails the calling test (ASSERT) when the server cannot start.
+  static void StartSharedServer(const std::string& db_path);
+  static void TearDownTestSuite();
+  static v1::QueryService::Stub& stub() { return server_->stub(); }
+
+ private:
+  static InProcessQueryServer* server_;
+};
+
 // Calls one QueryService method (e.g. &v1::QueryService::Stub::GetSeries)
 // with a 20 s deadline.
 template <typename Response, typename Request, typename Method>

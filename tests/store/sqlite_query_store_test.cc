@@ -1,0 +1,138 @@
+// SqliteQueryStore: snapshots are whole batches and never wait for the
+// writer; errors come back as statuses.
+#include "common/store/sqlite_query_store.h"
+
+#include <fstream>
+#include <string>
+
+#include "common/store/sqlite_database.h"
+#include "common/store/sqlite_ingest_store.h"
+#include "gtest/gtest.h"
+#include "tests/support/paths.h"
+#include "tests/support/query_fixture.h"
+
+namespace evtrade::store {
+namespace {
+
+class SqliteQueryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_path_ = testing::MakeTempDir("sqlite_query_store") + "/s.db";
+    SqliteStoreConfig config;
+    config.path = db_path_;
+    auto ingest = SqliteIngestStore::Open(config);
+    ASSERT_TRUE(ingest.ok()) << ingest.status();
+    ingest_ = *std::move(ingest);
+    auto version =
+        testing::IngestBatch(*ingest_, testing::FixtureBatch1(), "one");
+    ASSERT_TRUE(version.ok()) << version.status();
+    version_ = *version;
+    SqliteQueryStoreOptions options;
+    options.db_path = db_path_;
+    auto reader = SqliteQueryStore::Open(options);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    reader_ = *std::move(reader);
+  }
+
+  // CHN's official BEV exports of 2021-11 (the World row 1000, 4000 after
+  // FixtureBatch2).
+  static SeriesFilter Bev202111() {
+    SeriesFilter filter;
+    filter.reporter = "CHN";
+    filter.classes = {PowertrainClass::kBev};
+    filter.first = Month{2021, 11};
+    filter.last = Month{2021, 11};
+    return filter;
+  }
+
+  std::string db_path_;
+  std::unique_ptr<SqliteIngestStore> ingest_;
+  int64_t version_ = 0;
+  std::unique_ptr<SqliteQueryStore> reader_;
+};
+
+TEST_F(SqliteQueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
+  auto snapshot = reader_->BeginSnapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_EQ((*snapshot)->data_version(), version_);
+  auto cells = (*snapshot)->MonthlyByClass(Bev202111());
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  ASSERT_EQ(cells->size(), 1u);
+  EXPECT_EQ((*cells)[0].figures.value_usd, 1000);
+  EXPECT_EQ((*cells)[0].world_rows, 1);
+  EXPECT_EQ((*cells)[0].partner_sum_rows, 0);
+
+  // The writer commits while the read transaction is open: it does not
+  // wait for the reader, and the reader keeps seeing the older batch.
+  auto revised =
+      testing::IngestBatch(*ingest_, testing::FixtureBatch2(), "two");
+  ASSERT_TRUE(revised.ok()) << revised.status();
+  cells = (*snapshot)->MonthlyByClass(Bev202111());
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_EQ((*cells)[0].figures.value_usd, 1000);
+  auto info = (*snapshot)->Info();
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->data_version, version_);
+
+  // Only one snapshot per connection at a time.
+  EXPECT_EQ(reader_->BeginSnapshot().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  snapshot->reset();
+
+  auto next = reader_->BeginSnapshot();
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ((*next)->data_version(), *revised);
+  cells = (*next)->MonthlyByClass(Bev202111());
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_EQ((*cells)[0].figures.value_usd, 4000);
+  EXPECT_EQ((*cells)[0].figures.quantity, 40);
+  // The cached store info follows the new data_version.
+  info = (*next)->Info();
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->data_version, *revised);
+  EXPECT_EQ(info->record_count, 22);
+}
+
+TEST_F(SqliteQueryStoreTest, TotalsRankingsAndRecordsFromTheRollups) {
+  auto snapshot = reader_->BeginSnapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  auto has = (*snapshot)->HasReporter("JPN");
+  ASSERT_TRUE(has.ok());
+  EXPECT_TRUE(*has);
+  has = (*snapshot)->HasReporter("USA");
+  ASSERT_TRUE(has.ok());
+  EXPECT_FALSE(*has);
+
+  // Manufacturer rows by manufacturer, world-else-partner per row.
+  SeriesFilter november = Bev202111();
+  november.classes = {PowertrainClass::kBev, PowertrainClass::kPhev};
+  november.first = november.last = Month{2022, 11};
+  auto makers = (*snapshot)->ManufacturerTotals(november);
+  ASSERT_TRUE(makers.ok()) << makers.status();
+  ASSERT_EQ(makers->size(), 2u);
+  for (const NamedFigures& maker : *makers) {
+    EXPECT_EQ(maker.figures,
+              maker.name == "Tesla" ? (Figures{1800, 18}) : (Figures{300, 6}))
+        << maker.name;
+  }
+
+  // Records: keyset after record 20 gives 21 and 22 only.
+  auto records = (*snapshot)->ListRecords(RecordFilter(), 20, 10);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].record_id, 21);
+  EXPECT_EQ((*records)[0].record.reporter(), "DEU");
+  EXPECT_EQ((*records)[1].record.reporter(), "JPN");
+}
+
+TEST(SqliteQueryStoreOpenTest, UnusablePathIsAStatusNotAnException) {
+  const std::string dir = testing::MakeTempDir("sqlite_query_store_open");
+  std::ofstream(dir + "/a_file") << "not a folder";
+  SqliteQueryStoreOptions options;
+  options.db_path = dir + "/a_file/s.db";
+  auto store = SqliteQueryStore::Open(options);
+  EXPECT_FALSE(store.ok());
+}
+
+}  // namespace
+}  // namespace evtrade::store
