@@ -19,7 +19,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "evtrade/v1/gateway_service.grpc.pb.h"
-#include "evtrade/v1/query_service.grpc.pb.h"
 #include "gateway/headline.h"
 #include "tests/support/gateway_harness.h"
 #include "tests/support/paths.h"
@@ -75,24 +74,6 @@ TEST(GatewayStoryTest, ChinaNovember2022ReportStatesTheWholeStory) {
       << query->Stderr();
   ASSERT_TRUE(WaitForHealthServing(gateway_addr, kStartTimeout).ok())
       << gateway->Stderr();
-
-  {
-    // Until query_service's main registers the QueryService (issue 4), the
-    // binary answers health only: say so rather than fail on the gateway.
-    auto query_stub = v1::QueryService::NewStub(
-        grpc::CreateChannel(query_addr, grpc::InsecureChannelCredentials()));
-    grpc::ClientContext info_context;
-    info_context.set_deadline(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    v1::GetStoreInfoResponse info;
-    grpc::Status info_status = query_stub->GetStoreInfo(
-        &info_context, v1::GetStoreInfoRequest(), &info);
-    if (info_status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-      GTEST_SKIP() << "query_service does not serve evtrade.v1.QueryService "
-                      "yet (its main.cc registers no service)";
-    }
-    ASSERT_TRUE(info_status.ok()) << info_status.error_message();
-  }
 
   const std::string sample = SourceDir() + "/data/sample/";
   auto import =
