@@ -100,6 +100,15 @@ class IngestServiceImpl::IngestReactor final
  private:
   // Writer thread from here on.
   void HandleMessage() {
+    if (const size_t bytes = request_.ByteSizeLong();
+        bytes > static_cast<size_t>(service_->config_.max_message_bytes)) {
+      return Reply(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("message of ", bytes, " bytes is over the limit of ",
+                       service_->config_.max_message_bytes,
+                       " bytes; send fewer records per message; nothing "
+                       "written")));
+    }
     if (!started_) {
       started_ = true;
       meta_.request_id = request_.request_id();
