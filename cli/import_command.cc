@@ -79,7 +79,7 @@ class Importer {
                              .stream_timeout = config_.timeout});
       stream_ =
           client_->StartIngest({.request_id = config_.request_id,
-                                .source = config_.source,
+                                .source = SourceLabel(),
                                 .all_or_nothing = config_.all_or_nothing});
     }
     progress_.emplace(config_.progress, total_bytes);

@@ -100,6 +100,15 @@ class IngestServiceImpl::IngestReactor final
  private:
   // Writer thread from here on.
   void HandleMessage() {
+    if (const size_t bytes = request_.ByteSizeLong();
+        bytes > static_cast<size_t>(service_->config_.max_message_bytes)) {
+      return Reply(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("message of ", bytes, " bytes is over the limit of ",
+                       service_->config_.max_message_bytes,
+                       " bytes; send fewer records per message; nothing "
+                       "written")));
+    }
     if (!started_) {
       started_ = true;
       meta_.request_id = request_.request_id();
@@ -165,7 +174,11 @@ class IngestServiceImpl::IngestReactor final
     }
   }
 
-  // The client half-closed, cancelled, timed out or went away.
+  // The client half-closed, cancelled, timed out or went away. A failed
+  // read looks like a half-close in OnReadDone(false); since
+  // grpc/grpc#26245 (2021, well before our 1.51) IsCancelled() is already
+  // true when the read failed because the stream broke, so a broken stream
+  // is never committed.
   void HandleEnd() {
     if (context_->IsCancelled()) {
       return Reply(grpc::Status(grpc::StatusCode::CANCELLED,

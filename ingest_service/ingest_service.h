@@ -19,6 +19,13 @@ struct IngestServiceConfig {
   // Larger messages are refused with INVALID_ARGUMENT and the whole stream
   // writes nothing (the contract says 10,000).
   int max_records_per_message = 10000;
+  // Larger messages are refused with RESOURCE_EXHAUSTED by the service
+  // itself, and the stream writes nothing. The server's gRPC receive limit
+  // must be set above this (see kTransportMessageLimitFactor): a message
+  // refused by gRPC's own size check reaches the reactor as a plain end of
+  // stream whose cancellation may be reported only later, so it could
+  // otherwise be mistaken for a half-close and committed.
+  int64_t max_message_bytes = 16 * 1024 * 1024;
   // Errors listed in a response; `rejected` counts all of them.
   int max_errors = 1000;
   // Stored as Batch.writer for streams authenticated by the token.
@@ -38,6 +45,10 @@ struct IngestServiceConfig {
 //
 // Thread-safe. `store` is not owned and must outlive the service; the gRPC
 // server must be shut down (all calls done) before the service is destroyed.
+// The gRPC receive limit for the ingest server, as a multiple of
+// IngestServiceConfig::max_message_bytes.
+inline constexpr int kTransportMessageLimitFactor = 4;
+
 class IngestServiceImpl final : public v1::IngestService::CallbackService {
  public:
   IngestServiceImpl(IngestServiceConfig config, store::IngestStore* store);

@@ -101,12 +101,16 @@ int main(int argc, char* argv[]) {
     return 1;
   }
   // Declared after the store, so destroyed first (after the server stopped).
-  evtrade::IngestServiceImpl ingest({.token = config.token}, store->get());
+  const evtrade::IngestServiceConfig ingest_config{.token = config.token};
+  evtrade::IngestServiceImpl ingest(ingest_config, store->get());
+  evtrade::ServerConfig server_config = config.base.server;
+  server_config.max_receive_message_bytes = static_cast<int>(
+      ingest_config.max_message_bytes * evtrade::kTransportMessageLimitFactor);
   std::vector<evtrade::ServiceRegistration> services = {
       {&ingest, evtrade::v1::IngestService::service_full_name()}};
 
-  absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
-                                                      services, metrics->get());
+  absl::Status status =
+      evtrade::RunServerUntilSignal(server_config, services, metrics->get());
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));
     return 1;

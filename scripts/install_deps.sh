@@ -21,14 +21,18 @@ packages=(
   # buf lint (npm package @bufbuild/buf) and the Node client; npm needs
   # certificates to reach the registry
   nodejs npm ca-certificates
-  # Python client and its tests
-  python3
+  # Python client and its tests (Debian's /usr/bin/python3, not a pyenv one)
+  python3 python3-grpcio python3-protobuf
+  # Kubernetes manifest test: renders overlays, parses YAML
+  kubernetes-client python3-yaml
 )
 
 # A package counts as present if dpkg has it or, for these, if the command
 # exists: NodeSource's nodejs bundles npm (it "Provides: npm"), and
-# installing Debian's npm next to it would conflict.
-declare -A provided_by_command=([nodejs]=node [npm]=npm [python3]=python3)
+# installing Debian's npm next to it would conflict; a kubectl from another
+# source would conflict with Debian's kubernetes-client likewise.
+declare -A provided_by_command=([nodejs]=node [npm]=npm [python3]=python3
+  [kubernetes-client]=kubectl)
 
 missing=()
 for pkg in "${packages[@]}"; do

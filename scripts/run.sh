@@ -72,14 +72,29 @@ start gateway "$gateway_addr" --query_addr="$query_addr" \
   --http_listen="$http_addr"
 
 # --- Sample data load (the ingest helper owns this spot) --------------------
-# Runs only once the CLI has an `import` subcommand.
+# One import per file, each with a fixed request id made of the file's name
+# and a hash of its content: re-running run.sh on the same store replays
+# (writes nothing), while regenerated sample data gets a new id and loads.
 if [[ -x "$bin/evtrade" ]] && "$bin/evtrade" import --help >/dev/null 2>&1; then
   shopt -s nullglob
   samples=(data/sample/*.csv)
   shopt -u nullglob
+  for file in "${samples[@]}"; do
+    name=$(basename "$file" .csv)
+    hash=$(sha256sum "$file" | cut -c1-12)
+    echo "run.sh: loading $file"
+    if ! "$bin/evtrade" import --ingest_addr="$ingest_addr" \
+      --token_file=var/ingest.token --request-id="sample-$name-$hash" \
+      --source="sample:$name" "$file"; then
+      echo "run.sh: loading $file failed" >&2
+      exit 1
+    fi
+  done
+  # The headline the project exists for; the gateway may still be warming
+  # up its view of the store, so a failure here is only reported.
   if ((${#samples[@]} > 0)); then
-    "$bin/evtrade" import --ingest_addr="$ingest_addr" \
-      --token_file=var/ingest.token "${samples[@]}"
+    "$bin/evtrade" report --gateway_addr="$gateway_addr" CHN 2022-11 ||
+      echo "run.sh: (no CHN 2022-11 report from the gateway yet)" >&2
   fi
 fi
 # -----------------------------------------------------------------------------

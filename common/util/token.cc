@@ -17,7 +17,7 @@ absl::StatusOr<std::string> CheckToken(absl::string_view raw,
                                        absl::string_view origin) {
   std::string token(absl::StripAsciiWhitespace(raw));
   if (token.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(origin, ": token is empty"));
+    return absl::InvalidArgumentError(absl::StrCat(origin, " is empty"));
   }
   for (char c : token) {
     if (absl::ascii_isspace(static_cast<unsigned char>(c)) ||
@@ -38,7 +38,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
   if (!in) {
     const int err = errno;
     const std::string message =
-        absl::StrCat(path, ": cannot read token file: ", std::strerror(err));
+        absl::StrCat("cannot read ", path, ": ", std::strerror(err));
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::NotFoundError(message);
   }

@@ -2,6 +2,7 @@
 // Comtrade files (plain, .gz, mixed-case headers), malformed files, dry
 // runs, request-id replays, help. Exact summaries, FILE:LINE errors and exit
 // codes.
+#include <grpcpp/grpcpp.h>
 #include <zlib.h>
 
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
+#include "evtrade/v1/gateway_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/ingest_server.h"
@@ -290,6 +292,69 @@ TEST_F(EvtradeCliTest, ListsBatches) {
   EXPECT_LT(second, first);
   EXPECT_THAT(r.out, HasSubstr("first"));
   EXPECT_THAT(r.out, HasSubstr("s1"));
+}
+
+// A gateway that answers GetMarketReport with a fixed report and records
+// the request.
+class FakeGateway final : public v1::GatewayService::Service {
+ public:
+  grpc::Status GetMarketReport(grpc::ServerContext*,
+                               const v1::GetMarketReportRequest* request,
+                               v1::MarketReport* report) override {
+    last_request_ = *request;
+    report->set_headline("China's electric car exports hit a record.");
+    report->mutable_segment()->set_value_usd(3'210'000'000);
+    report->mutable_segment()->set_quantity(120'000);
+    report->mutable_segment()->set_value_yoy_pct(165.04);
+    report->mutable_segment()->set_record_high(true);
+    report->mutable_all_vehicles()->set_value_usd(6'010'000'000);
+    report->set_segment_share_of_all_pct(53.41);
+    report->set_segment_majority_streak_months(2);
+    v1::PartnerShare* bel = report->add_top_partners();
+    bel->set_rank(1);
+    bel->set_partner("BEL");
+    bel->set_value_usd(1'300'000'000);
+    bel->set_value_share_pct(40.5);
+    report->mutable_exporter_rank()->set_rank(2);
+    report->add_warnings("manufacturers: query timed out");
+    return grpc::Status::OK;
+  }
+  v1::GetMarketReportRequest last_request_;
+};
+
+TEST_F(EvtradeCliTest, PrintsTheGatewaysReport) {
+  FakeGateway gateway;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&gateway);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  CliResult r = Run({"report", absl::StrCat("--gateway_addr=127.0.0.1:", port),
+                     "--powertrain=bev", "CHN", "2022-11"},
+                    /*connect=*/false);
+  server->Shutdown();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(gateway.last_request_.reporter(), "CHN");
+  EXPECT_EQ(gateway.last_request_.period().year(), 2022);
+  EXPECT_EQ(gateway.last_request_.period().month(), 11);
+  EXPECT_EQ(gateway.last_request_.powertrain(), v1::POWERTRAIN_BEV);
+  EXPECT_THAT(r.out, HasSubstr("China's electric car exports hit a record.\n"));
+  EXPECT_THAT(r.out, HasSubstr("segment:      $3.21bn, 120000 vehicles, "
+                               "YoY value +165.0%, record high\n"));
+  EXPECT_THAT(r.out, HasSubstr("all vehicles: $6.01bn, 0 vehicles, YoY "
+                               "value n/a\n"));
+  EXPECT_THAT(r.out, HasSubstr("segment share of all: 53.4%, majority "
+                               "streak 2 months\n"));
+  EXPECT_THAT(r.out, HasSubstr("  #1 BEL $1.30bn (40.5%)\n"));
+  EXPECT_THAT(r.out, HasSubstr("exporter rank (all vehicles, YTD value): #2"));
+  EXPECT_THAT(r.out, HasSubstr("warning: manufacturers: query timed out"));
+  // Bad arguments never reach the gateway.
+  EXPECT_EQ(Run({"report", "CHN", "2022-13"}, false).exit_code, 2);
+  EXPECT_EQ(
+      Run({"report", "--powertrain=diesel", "CHN", "2022-11"}, false).exit_code,
+      2);
 }
 
 }  // namespace

@@ -317,8 +317,8 @@ TEST_F(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
 }
 
 TEST_F(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
-  // A raw stub without a client-side send limit, so the server's 16 MiB
-  // receive limit is what refuses the message.
+  // A raw stub without a client-side send limit, so the service's 16 MiB
+  // message limit is what refuses the message.
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);
   auto stub = v1::IngestService::NewStub(grpc::CreateCustomChannel(
@@ -339,8 +339,10 @@ TEST_F(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
   ASSERT_GT(big.ByteSizeLong(), 16u * 1024 * 1024);
   writer->Write(big);
   writer->WritesDone();
-  EXPECT_EQ(writer->Finish().error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("over the limit of 16777216 bytes"));
   EXPECT_EQ(RecordCount(), 0);
   EXPECT_EQ(BatchCount(), 0);
 }

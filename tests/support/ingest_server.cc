@@ -16,14 +16,17 @@ InProcessIngestServer::Start(const std::string& db_path,
   auto store = store::SqliteIngestStore::Open({.path = db_path});
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  const int64_t max_message_bytes = config.max_message_bytes;
   server->service_ = std::make_unique<IngestServiceImpl>(std::move(config),
                                                          server->store_.get());
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                            &port);
-  // As the ingest_service binary: 16 MiB messages.
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  // As the ingest_service binary: the service refuses messages over its
+  // limit itself; gRPC's limit is set above it.
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(max_message_bytes * kTransportMessageLimitFactor));
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {

@@ -1,0 +1,169 @@
+// End to end: the three real services on loopback, the sample data imported
+// with the real CLI, and the CHN 2022-11 market report read through the
+// gateway over gRPC and HTTP: every figure of DESIGN.md's story.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "evtrade/v1/gateway_service.grpc.pb.h"
+#include "gateway/headline.h"
+#include "tests/support/gateway_harness.h"
+#include "tests/support/paths.h"
+#include "tests/support/process.h"
+
+namespace evtrade::testing {
+namespace {
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+
+// The binary started with `args`; null (and a test failure) if it could not
+// be.
+std::unique_ptr<Process> StartOrFail(const std::string& binary,
+                                     std::vector<std::string> args) {
+  ProcessOptions options;
+  options.binary = BinDir() + "/" + binary;
+  options.args = std::move(args);
+  options.log_dir = MakeTempDir(binary);
+  options.unset_env = {"EVTRADE_LISTEN",      "EVTRADE_DB",
+                       "EVTRADE_TOKEN_FILE",  "EVTRADE_QUERY_ADDR",
+                       "EVTRADE_HTTP_LISTEN", "EVTRADE_METRICS_LISTEN",
+                       "EVTRADE_INGEST_ADDR"};
+  absl::StatusOr<std::unique_ptr<Process>> process = Process::Start(options);
+  EXPECT_TRUE(process.ok()) << binary << ": " << process.status();
+  return process.ok() ? *std::move(process) : nullptr;
+}
+
+TEST(GatewayStoryTest, ChinaNovember2022ReportStatesTheWholeStory) {
+  const std::string dir = MakeTempDir("story");
+  const std::string db = dir + "/evtrade.db";
+  const std::string token = dir + "/ingest.token";
+  std::ofstream(token) << "story-token\n";
+  const std::string ingest_addr = FreeLoopbackAddress();
+  const std::string query_addr = FreeLoopbackAddress();
+  const std::string gateway_addr = FreeLoopbackAddress();
+  const int http_port = PickFreePort();
+
+  auto ingest = StartOrFail(
+      "ingest_service",
+      {"--listen=" + ingest_addr, "--db=" + db, "--token_file=" + token,
+       "--metrics_listen=127.0.0.1:0", "--drain_seconds=0.1"});
+  auto query = StartOrFail(
+      "query_service", {"--listen=" + query_addr, "--db=" + db,
+                        "--metrics_listen=127.0.0.1:0", "--drain_seconds=0.1"});
+  auto gateway = StartOrFail(
+      "gateway", {"--listen=" + gateway_addr,
+                  absl::StrCat("--http_listen=127.0.0.1:", http_port),
+                  "--query_addr=" + query_addr, "--drain_seconds=0.1"});
+  ASSERT_TRUE(ingest && query && gateway);
+  ASSERT_TRUE(WaitForHealthServing(ingest_addr, kStartTimeout).ok())
+      << ingest->Stderr();
+  ASSERT_TRUE(WaitForHealthServing(query_addr, kStartTimeout).ok())
+      << query->Stderr();
+  ASSERT_TRUE(WaitForHealthServing(gateway_addr, kStartTimeout).ok())
+      << gateway->Stderr();
+
+  const std::string sample = SourceDir() + "/data/sample/";
+  auto import =
+      StartOrFail("evtrade", {"import", "--ingest_addr=" + ingest_addr,
+                              "--token_file=" + token,
+                              sample + "comtrade_chn_8703_2021_2022.csv",
+                              sample + "comtrade_jpn_deu_8703_2021_2022.csv",
+                              sample + "manufacturers.csv"});
+  ASSERT_NE(import, nullptr);
+  absl::StatusOr<int> imported = import->Wait(absl::Seconds(120));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(*imported, 0) << import->Stdout() << import->Stderr();
+
+  auto stub = v1::GatewayService::NewStub(
+      grpc::CreateChannel(gateway_addr, grpc::InsecureChannelCredentials()));
+  v1::GetMarketReportRequest request;
+  request.set_reporter("CHN");
+  request.mutable_period()->set_year(2022);
+  request.mutable_period()->set_month(11);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  v1::MarketReport report;
+  grpc::Status status = stub->GetMarketReport(&context, request, &report);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(report.warnings().empty()) << report.ShortDebugString();
+
+  // "China's electric car exports hit a record $3.2 billion in November, up
+  // 165% year on year, the highest monthly total on record."
+  EXPECT_EQ(report.powertrain(), v1::POWERTRAIN_ELECTRIC);
+  EXPECT_EQ(gateway::FormatUsdShort(report.segment().value_usd()),
+            "$3.2 billion");
+  ASSERT_TRUE(report.segment().has_value_yoy_pct());
+  EXPECT_EQ(std::lround(report.segment().value_yoy_pct()), 165);
+  EXPECT_TRUE(report.segment().record_high());
+  // "Belgium and the United Kingdom took nearly 70% of them."
+  ASSERT_GE(report.top_partners_size(), 2);
+  EXPECT_EQ(report.top_partners(0).partner(), "BEL");
+  EXPECT_EQ(report.top_partners(1).partner(), "GBR");
+  EXPECT_GE(report.top_partners(1).cumulative_share_pct(), 65.0);
+  EXPECT_LT(report.top_partners(1).cumulative_share_pct(), 70.0);
+  // "Electric vehicles were more than half of China's vehicle exports for
+  // two months in a row; total vehicle exports were a record $6 billion."
+  EXPECT_GT(report.segment_share_of_all_pct(), 50.0);
+  EXPECT_GE(report.segment_majority_streak_months(), 2);
+  EXPECT_EQ(gateway::FormatUsdShort(report.all_vehicles().value_usd()),
+            "$6 billion");
+  EXPECT_TRUE(report.all_vehicles().record_high());
+  // "Tesla's Shanghai plant exported 37,000 vehicles."
+  bool tesla = false;
+  for (const v1::ManufacturerShare& m : report.top_manufacturers()) {
+    if (m.manufacturer() == "Tesla") {
+      tesla = true;
+      EXPECT_EQ(m.quantity(), 37'000);
+    }
+  }
+  EXPECT_TRUE(tesla) << report.ShortDebugString();
+  // "China's car exports from January to November were 3 million units,
+  // and China overtook Germany as the world's second largest car exporter,
+  // after Japan."
+  EXPECT_EQ(std::lround(report.ytd_all().quantity() / 100'000.0), 30)
+      << report.ytd_all().quantity();
+  EXPECT_EQ(report.exporter_rank().rank(), 2);
+  EXPECT_EQ(report.exporter_rank().behind(), "JPN");
+  EXPECT_EQ(report.exporter_rank().ahead_of(), "DEU");
+  EXPECT_TRUE(absl::StartsWith(
+      report.headline(),
+      "China's electric vehicle exports hit a record $3.2 billion in "
+      "November 2022, up 165% year on year; Belgium and the United Kingdom "
+      "took "))
+      << report.headline();
+  EXPECT_GT(report.data_version(), 0);
+
+  // The same report over HTTP/JSON.
+  httplib::Client http("127.0.0.1", http_port);
+  http.set_read_timeout(30, 0);
+  httplib::Result body = http.Get("/v1/reports/CHN/2022-11");
+  ASSERT_TRUE(body);
+  ASSERT_EQ(body->status, 200) << body->body;
+  v1::MarketReport from_http;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(body->body, &from_http).ok());
+  ExpectSameMessage(report, from_http);
+
+  for (Process* p : {gateway.get(), query.get(), ingest.get()}) {
+    ASSERT_TRUE(p->Kill(SIGTERM).ok());
+    absl::StatusOr<int> code = p->Wait(absl::Seconds(20));
+    ASSERT_TRUE(code.ok()) << code.status();
+    EXPECT_EQ(*code, 0) << p->Stderr();
+  }
+}
+
+}  // namespace
+}  // namespace evtrade::testing
