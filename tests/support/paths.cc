@@ -14,13 +14,12 @@ std::string BinDir() { return EVTRADE_BIN_DIR; }
 
 std::string MakeTempDir(const std::string& prefix) {
   const char* base = std::getenv("TEST_TMPDIR");
-  std::filesystem::path root =
-      base != nullptr ? std::filesystem::path(base)
-                      : std::filesystem::temp_directory_path();
+  std::filesystem::path root = base != nullptr
+                                   ? std::filesystem::path(base)
+                                   : std::filesystem::temp_directory_path();
   absl::BitGen gen;
-  std::filesystem::path dir =
-      root / absl::StrCat("evtrade_", prefix, "_",
-                          absl::Uniform<uint64_t>(gen));
+  std::filesystem::path dir = root / absl::StrCat("evtrade_", prefix, "_",
+                                                  absl::Uniform<uint64_t>(gen));
   std::filesystem::create_directories(dir);
   return dir.string();
 }
