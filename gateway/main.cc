@@ -112,16 +112,8 @@ int main(int argc, char* argv[]) {
   evtrade::ParseFlagsWithEnv(argc, argv);
   const GatewayMainConfig config = ConfigFromFlags();
 
-  // Before any thread exists, so that only the main thread sees SIGTERM.
-  if (absl::Status s = evtrade::BlockTerminationSignals(); !s.ok()) {
-    evtrade::ExitWithUsageError(kProgram, s);
-  }
-  evtrade::SetupLogging(config.base.logging);
-  auto metrics = evtrade::Metrics::Create(config.base.metrics);
-  if (!metrics.ok()) {
-    spdlog::error("{}", std::string(metrics.status().message()));
-    return 1;
-  }
+  std::unique_ptr<evtrade::Metrics> metrics =
+      evtrade::StartServiceProcess(kProgram, config.base);
 
   // One channel to the query backend for the life of the process; every
   // component below shares it.
@@ -135,7 +127,7 @@ int main(int argc, char* argv[]) {
   };
 
   evtrade::gateway::HttpGateway http(config.http, &reports, &query_client,
-                                     metrics->get());
+                                     metrics.get());
   if (absl::Status s = http.Start(); !s.ok()) {
     spdlog::error("--http_listen: {}", std::string(s.message()));
     return 1;
@@ -147,7 +139,7 @@ int main(int argc, char* argv[]) {
   spdlog::info("query service at {}", config.query.target);
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
-                                                      services, metrics->get());
+                                                      services, metrics.get());
   // gRPC has drained and stopped; HTTP requests in progress finish now.
   http.Stop();
   if (!status.ok()) {

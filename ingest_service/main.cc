@@ -82,17 +82,8 @@ int main(int argc, char* argv[]) {
   evtrade::ParseFlagsWithEnv(argc, argv);
   const IngestMainConfig config = ConfigFromFlags();
 
-  // Before any thread exists, so that only the main thread sees SIGTERM.
-  if (absl::Status s = evtrade::BlockTerminationSignals(); !s.ok()) {
-    evtrade::ExitWithUsageError(kProgram, s);
-  }
-  evtrade::SetupLogging(config.base.logging);
-  auto metrics = evtrade::Metrics::Create(config.base.metrics);
-  if (!metrics.ok()) {
-    spdlog::error("--metrics_listen: {}",
-                  std::string(metrics.status().message()));
-    return 1;
-  }
+  std::unique_ptr<evtrade::Metrics> metrics =
+      evtrade::StartServiceProcess(kProgram, config.base);
 
   auto store =
       evtrade::store::SqliteIngestStore::Open({.path = config.db_path});
@@ -110,7 +101,7 @@ int main(int argc, char* argv[]) {
       {&ingest, evtrade::v1::IngestService::service_full_name()}};
 
   absl::Status status =
-      evtrade::RunServerUntilSignal(server_config, services, metrics->get());
+      evtrade::RunServerUntilSignal(server_config, services, metrics.get());
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));
     return 1;

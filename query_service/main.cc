@@ -86,17 +86,8 @@ int main(int argc, char* argv[]) {
   evtrade::ParseFlagsWithEnv(argc, argv);
   const QueryMainConfig config = ConfigFromFlags();
 
-  // Before any thread exists, so that only the main thread sees SIGTERM.
-  if (absl::Status s = evtrade::BlockTerminationSignals(); !s.ok()) {
-    evtrade::ExitWithUsageError(kProgram, s);
-  }
-  evtrade::SetupLogging(config.base.logging);
-  auto metrics = evtrade::Metrics::Create(config.base.metrics);
-  if (!metrics.ok()) {
-    spdlog::error("--metrics_listen: {}",
-                  std::string(metrics.status().message()));
-    return 1;
-  }
+  std::unique_ptr<evtrade::Metrics> metrics =
+      evtrade::StartServiceProcess(kProgram, config.base);
 
   // Outlives the server: RunServerUntilSignal returns after shutdown.
   auto query = evtrade::query::QueryServiceImpl::Create(config.service);
@@ -109,7 +100,7 @@ int main(int argc, char* argv[]) {
       {query->get(), evtrade::v1::QueryService::service_full_name()}};
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
-                                                      services, metrics->get());
+                                                      services, metrics.get());
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));
     return 1;

@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
 
 namespace evtrade {
 namespace {
@@ -104,6 +105,22 @@ absl::Status ValidateSecretFile(absl::string_view flag,
     return FlagError(flag, absl::StrCat(path, " is empty"));
   }
   return absl::OkStatus();
+}
+
+std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,
+                                             const ServiceMainConfig& config) {
+  if (absl::Status s = BlockTerminationSignals(); !s.ok()) {
+    ExitWithUsageError(program, s);
+  }
+  SetupLogging(config.logging);
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+      Metrics::Create(config.metrics);
+  if (!metrics.ok()) {
+    spdlog::error("--metrics_listen: {}",
+                  std::string(metrics.status().message()));
+    std::exit(1);
+  }
+  return *std::move(metrics);
 }
 
 void ExitWithUsageError(absl::string_view program, const absl::Status& status) {

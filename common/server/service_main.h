@@ -5,6 +5,7 @@
 #ifndef EVTRADE_COMMON_SERVER_SERVICE_MAIN_H_
 #define EVTRADE_COMMON_SERVER_SERVICE_MAIN_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -48,6 +49,14 @@ absl::Status ValidateDbPath(absl::string_view flag, const std::string& path,
 // The file must be readable and hold a non-blank secret.
 absl::Status ValidateSecretFile(absl::string_view flag,
                                 const std::string& path);
+
+// What every service main does once its config is made, before any other
+// thread exists: blocks SIGTERM/SIGINT so that only the signal-waiting
+// thread sees them, sets up logging and creates the metrics registry (and
+// its exposer). Exits 1 with a logged "--metrics_listen: ..." line when the
+// exposer cannot start.
+std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,
+                                             const ServiceMainConfig& config);
 
 // Prints "<program>: <status message>" on stderr and exits 2, the exit code
 // of a usage error (absl's flag parser uses it too).
