@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/domain/bounds.h"
+
 namespace evtrade {
 namespace {
 
@@ -31,6 +33,9 @@ constexpr std::array<HsPowertrain, 14> kHsTable = {{
     {"870380", PowertrainClass::kBev},    // electric motor only
     {"870390", PowertrainClass::kOther},  // other
 }};
+
+// bounds.h proves that sums fit in int64 for at most this many codes.
+static_assert(kHsTable.size() <= kMaxVehicleHsCodes);
 
 constexpr std::array<PowertrainClass, 5> kAllClasses = {
     PowertrainClass::kBev, PowertrainClass::kPhev, PowertrainClass::kHev,
