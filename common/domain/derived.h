@@ -1,4 +1,4 @@
-// Derived figures (DESIGN.md "Derived figures, exactly") as pure functions
+// Derived figures (docs/methodology.md, "Derived figures") as pure functions
 // over monthly figures, so the query service and the gateway compute them
 // the same way. Money and quantities are summed in int64; only the final
 // percentages are floating point.

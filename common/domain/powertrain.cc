@@ -16,7 +16,8 @@ struct HsPowertrain {
 };
 
 // The HS 8703 codes of passenger vehicles (HS2017/HS2022 wording), sorted by
-// code. DESIGN.md's powertrain table; nothing else decides a powertrain.
+// code. docs/methodology.md's powertrain table; nothing else decides a
+// powertrain.
 constexpr std::array<HsPowertrain, 14> kHsTable = {{
     {"870310", PowertrainClass::kOther},  // snow and golf vehicles
     {"870321", PowertrainClass::kIce},    // petrol, <= 1000 cc
