@@ -12,6 +12,8 @@ packages=(
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev zlib1g-dev
+  # Comtrade API JSON (header-only; its SAX parser keeps numbers exact)
+  nlohmann-json3-dev
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # server plumbing, HTTP, logging

@@ -6,8 +6,10 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "SQLiteCpp/SQLiteCpp.h"
@@ -79,7 +81,8 @@ class EvtradeCliTest : public ::testing::Test {
   }
 
   // Runs `evtrade` with the service's address and token added.
-  CliResult Run(std::vector<std::string> args, bool connect = true) {
+  CliResult Run(std::vector<std::string> args, bool connect = true,
+                std::string stdin_path = "") {
     if (connect) {
       args.push_back(absl::StrCat("--ingest_addr=", server_->address()));
       args.push_back(absl::StrCat("--token_file=", token_path_));
@@ -91,7 +94,8 @@ class EvtradeCliTest : public ::testing::Test {
          .unset_env = {"EVTRADE_INGEST_ADDR", "EVTRADE_TOKEN_FILE",
                        "EVTRADE_REQUEST_ID", "EVTRADE_FORMAT",
                        "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN"},
-         .log_dir = testing::MakeTempDir("evtrade_cli_run")});
+         .log_dir = testing::MakeTempDir("evtrade_cli_run"),
+         .stdin_path = std::move(stdin_path)});
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return {};
     auto code = (*process)->Wait(absl::Seconds(60));
@@ -145,6 +149,102 @@ TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   CliResult forced = Run({"import", file, "--format=native"});
   EXPECT_EQ(forced.exit_code, 3);
   EXPECT_THAT(forced.err, HasSubstr("comtrade.csv.gz"));
+}
+
+std::string Fixture(const std::string& name) {
+  return testing::SourceDir() + "/tests/data/comtrade/" + name;
+}
+
+// The same eight Comtrade rows in every shape a user meets: the API's JSON,
+// CSV with ISO columns, with numeric codes only, with trailing delimiters,
+// and TSV with mixed-case headers. Five are monthly totals; an annual row,
+// a breakdown by mode of transport and a DX flow are skipped and counted.
+TEST_F(EvtradeCliTest, ImportsEveryShapeOfAComtradeResponse) {
+  CliResult json = Run({"import", Fixture("chn_exports_2022-11.json")});
+  EXPECT_EQ(json.exit_code, 0) << json.out << json.err;
+  EXPECT_THAT(json.out, HasSubstr("received 5, inserted 5, updated 0, "
+                                  "unchanged 0, rejected 0, batch 1"));
+  EXPECT_THAT(json.out, HasSubstr("skipped 3 rows: annual rows 1, breakdowns "
+                                  "by mode of transport 1, flow DX 1\n"));
+  // Exact figures: decimals rounded half away from zero, null qty = 0.
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE partner = 'BEL'"),
+            1'234'567'891);
+  EXPECT_EQ(Count("SELECT net_weight_kg FROM records WHERE partner = 'BEL'"),
+            82'000'001);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE partner = 'GBR'"),
+            987'654'321);
+  EXPECT_EQ(Count("SELECT quantity FROM records WHERE hs_code = '870360'"), 0);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE hs_code = '870360'"),
+            401'234'568);
+  EXPECT_EQ(Count("SELECT quantity FROM records WHERE partner = 'USA' AND "
+                  "flow = 3"),
+            1500);
+  // Every other shape gives the very same records: all unchanged.
+  for (const char* name :
+       {"chn_iso_columns.csv", "chn_m49_only.csv", "chn_trailing_delimiter.csv",
+        "chn_mixed_case_headers.tsv"}) {
+    CliResult r = Run({"import", Fixture(name)});
+    EXPECT_EQ(r.exit_code, 0) << name << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("received 5, inserted 0, updated 0, "
+                                 "unchanged 5, rejected 0"))
+        << name;
+    EXPECT_THAT(r.out, HasSubstr("skipped 3 rows: annual rows 1, breakdowns "
+                                 "by mode of transport 1, flow DX 1\n"))
+        << name;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 5);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+}
+
+TEST_F(EvtradeCliTest, ImportReadsStandardInput) {
+  std::ifstream in(Fixture("chn_exports_2022-11.json"), std::ios::binary);
+  const std::string json((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  const std::string gz = WriteGzip("response.gz", json);
+  CliResult r = Run({"import", "-"}, /*connect=*/true, gz);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 5, inserted 5"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = 'evtrade "
+                  "import <stdin>'"),
+            1);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+}
+
+TEST_F(EvtradeCliTest, ErrorsNameTheUsersColumnAndLine) {
+  const std::string csv =
+      Write("codes.csv",
+            "refYear,refMonth,reporterCode,ReporterISO,partnerCode,flowCode,"
+            "cmdCode,primaryValue\n"
+            "2022,11,842,FRA,0,X,870380,1\n"
+            "2022,11,,XYZ,0,X,870380,2\n"
+            "2022,11,156,,56,X,870380,3\n");
+  CliResult r = Run({"import", csv});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 2, inserted 1, updated 0, "
+                               "unchanged 0, rejected 1"));
+  EXPECT_THAT(r.out, HasSubstr(csv + ":2: ReporterISO: ReporterISO \"FRA\" "
+                                     "and reporterCode 842 (USA) disagree\n"));
+  // The service's rejection, mapped back to the file's column.
+  EXPECT_THAT(r.out, HasSubstr(csv + ":3: ReporterISO: "));
+  const std::string json =
+      Write("bad.json",
+            R"({"count":2,"data":[{"period":"202211","reporterCode":156,)"
+            R"("partnerCode":56,"flowCode":"X","cmdCode":"870380",)"
+            R"("primaryValue":"12a"},{"period":"202211","reporterCode":156,)"
+            R"("partnerCode":56,"flowCode":"X","cmdCode":"870380",)"
+            R"("primaryValue":-5}],"error":""})");
+  CliResult j = Run({"import", json});
+  EXPECT_EQ(j.exit_code, 1) << j.out << j.err;
+  EXPECT_THAT(j.out, HasSubstr(json + ":data[0]: primaryValue: not a number"));
+  EXPECT_THAT(j.out, HasSubstr(json + ":data[1]: primaryValue: "));
+  // An API error in the file: nothing is written.
+  const std::string refused = Write(
+      "refused.json", R"({"count":0,"data":[],"error":"Invalid period"})");
+  CliResult e = Run({"import", refused});
+  EXPECT_EQ(e.exit_code, 3) << e.out << e.err;
+  EXPECT_THAT(e.err, HasSubstr("the response reports an error: Invalid "
+                               "period"));
 }
 
 TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
