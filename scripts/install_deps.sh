@@ -18,6 +18,8 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
+  # evtrade fetch: https to the Comtrade API, request ids (SHA-256)
+  libssl-dev
   # tests
   libgtest-dev libgmock-dev
   # buf lint (npm package @bufbuild/buf) and the Node client; npm needs
