@@ -30,7 +30,9 @@ std::pair<std::string, std::string> SplitBaseUrl(const std::string& url) {
   return {url.substr(0, path), prefix};
 }
 
-std::string FileStart(const std::string& path) {
+}  // namespace
+
+std::string ResponseStart(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string text(kQuotedBodyBytes, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -40,8 +42,6 @@ std::string FileStart(const std::string& path) {
   }
   return text;
 }
-
-}  // namespace
 
 std::string ComtradeDataPath(const ComtradeApiConfig& config) {
   return config.api_key.empty() ? "/public/v1/preview/C/M/HS"
@@ -94,8 +94,9 @@ absl::Status FetchToFile(
     } else {
       const int status = result->status;
       if (status == 200) return absl::OkStatus();
-      const std::string answer = absl::StrFormat(
-          "HTTP %d from %s: %s", status, config.base_url, FileStart(out_path));
+      const std::string answer =
+          absl::StrFormat("HTTP %d from %s: %s", status, config.base_url,
+                          ResponseStart(out_path));
       if (status == 401 || status == 403) {
         return absl::PermissionDeniedError(absl::StrCat(
             answer,

@@ -44,6 +44,9 @@ absl::Status FetchToFile(
     const std::string& out_path,
     const std::function<void(const std::string&)>& note);
 
+// The first bytes of a downloaded answer, on one line, for messages.
+std::string ResponseStart(const std::string& path);
+
 }  // namespace evtrade::cli
 
 #endif  // EVTRADE_CLI_COMTRADE_API_H_

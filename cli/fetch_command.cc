@@ -133,10 +133,9 @@ struct Scan {
 absl::StatusOr<Scan> ScanResponse(const std::string& path, const Query& query) {
   absl::StatusOr<std::unique_ptr<RecordReader>> reader =
       RecordReader::Open(path);
-  if (!reader.ok()) return reader.status();
-  if (!(*reader)->is_json()) {
-    return absl::InvalidArgumentError(
-        "the API's answer is not a JSON response");
+  if (!reader.ok() || !(*reader)->is_json()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the API's answer is not a JSON response: ", ResponseStart(path)));
   }
   Digest digest;
   digest.Add(query.Text());
@@ -205,9 +204,11 @@ class Fetcher {
                     "evtrade fetch: cannot create a temporary folder\n");
       return kExitFailed;
     }
-    const int code = FetchAll(dir + "/response.json");
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+    const int code = FetchAll(dir);
+    if (code != kExitFailed) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
     return code;
   }
 
@@ -299,15 +300,25 @@ class Fetcher {
     return mkdtemp(pattern.data()) == nullptr ? std::string() : pattern;
   }
 
-  int FetchAll(const std::string& body_path) {
+  // Runs the calls; each answer goes to DIR/call-N.json, kept when the
+  // fetch stops on it.
+  int FetchAll(const std::string& dir) {
     int exit_code = kExitOk;
     while (!queue_.empty()) {
       const Query query = queue_.front();
       queue_.pop_front();
       ++calls_;
+      const std::string body_path =
+          absl::StrCat(dir, "/call-", calls_, ".json");
+      if (calls_ > 1) {
+        std::error_code ignored;
+        std::filesystem::remove(
+            absl::StrCat(dir, "/call-", calls_ - 1, ".json"), ignored);
+      }
       absl::PrintF("call %d: %s\n", calls_, query.Text());
       std::vector<std::pair<std::string, std::string>> params = query.Params();
       params.emplace_back("maxRecords", absl::StrCat(max_records_));
+      last_body_ = body_path;
       const absl::Status fetched = FetchToFile(
           api_, params, body_path,
           [](const std::string& line) { absl::PrintF("  %s\n", line); });
@@ -353,6 +364,9 @@ class Fetcher {
   int Stop(const absl::Status& status) {
     absl::FPrintF(stderr, "evtrade fetch: call %d: %s\n", calls_,
                   status.message());
+    absl::FPrintF(stderr,
+                  "evtrade fetch: the answer to call %d is kept in %s\n",
+                  calls_, last_body_);
     absl::PrintF(
         "stopped at call %d; what earlier calls loaded stays, and running "
         "the same fetch again loads the rest without writing anything "
@@ -392,6 +406,7 @@ class Fetcher {
   std::unique_ptr<IngestClient> client_;
   std::deque<Query> queue_;
   int calls_ = 0;
+  std::string last_body_;
   int splits_ = 0;
   int64_t rows_ = 0;
   int64_t skipped_ = 0;
