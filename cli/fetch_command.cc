@@ -2,13 +2,11 @@
 
 #include <openssl/evp.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -340,8 +338,9 @@ class Fetcher {
         queue_.push_front(std::move(halves->first));
         continue;
       }
-      absl::StatusOr<std::unique_ptr<RecordReader>> reader =
-          RecordReader::Open(body_path);
+      // Errors then read "call 3:data[5]: primaryValue: ...".
+      absl::StatusOr<std::unique_ptr<RecordReader>> reader = RecordReader::Open(
+          body_path, {.name = absl::StrCat("call ", calls_)});
       if (!reader.ok()) return Stop(reader.status());
       std::vector<std::unique_ptr<RecordReader>> readers;
       readers.push_back(*std::move(reader));

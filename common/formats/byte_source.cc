@@ -111,8 +111,11 @@ class StringSource final : public ByteSource {
 
 class PrefixedSource final : public ByteSource {
  public:
-  PrefixedSource(std::string head, std::unique_ptr<ByteSource> rest)
-      : head_(std::move(head)), rest_(std::move(rest)) {}
+  PrefixedSource(std::string head, std::unique_ptr<ByteSource> rest,
+                 std::string name)
+      : head_(std::move(head)),
+        rest_(std::move(rest)),
+        name_(name.empty() ? rest_->name() : std::move(name)) {}
 
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
     if (pos_ < head_.size()) {
@@ -125,11 +128,12 @@ class PrefixedSource final : public ByteSource {
   }
   int64_t BytesConsumed() const override { return rest_->BytesConsumed(); }
   int64_t TotalBytes() const override { return rest_->TotalBytes(); }
-  const std::string& name() const override { return rest_->name(); }
+  const std::string& name() const override { return name_; }
 
  private:
   const std::string head_;
   const std::unique_ptr<ByteSource> rest_;
+  const std::string name_;
   size_t pos_ = 0;
 };
 
@@ -162,8 +166,10 @@ absl::StatusOr<std::string> ReadHead(ByteSource& source, size_t size) {
 }
 
 std::unique_ptr<ByteSource> PrependToSource(std::string head,
-                                            std::unique_ptr<ByteSource> rest) {
-  return std::make_unique<PrefixedSource>(std::move(head), std::move(rest));
+                                            std::unique_ptr<ByteSource> rest,
+                                            std::string name) {
+  return std::make_unique<PrefixedSource>(std::move(head), std::move(rest),
+                                          std::move(name));
 }
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(

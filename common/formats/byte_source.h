@@ -47,10 +47,11 @@ absl::StatusOr<std::unique_ptr<ByteSource>> OpenStdinSource();
 // before deciding how to read it; PrependToSource puts them back.
 absl::StatusOr<std::string> ReadHead(ByteSource& source, size_t size);
 
-// A source that yields `head`, then the rest of `rest`, with `rest`'s name
-// and progress figures.
+// A source that yields `head`, then the rest of `rest`, with `rest`'s
+// progress figures and its name (or `name` when not empty).
 std::unique_ptr<ByteSource> PrependToSource(std::string head,
-                                            std::unique_ptr<ByteSource> rest);
+                                            std::unique_ptr<ByteSource> rest,
+                                            std::string name = "");
 
 // A source over a copy of `data` (tests, stdin slurped by callers).
 std::unique_ptr<ByteSource> MakeStringSource(std::string data,

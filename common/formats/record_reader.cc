@@ -415,7 +415,7 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
 
 absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::FromSource(
     std::unique_ptr<ByteSource> source, RecordReaderOptions options) {
-  const std::string name = source->name();
+  const std::string name = options.name.empty() ? source->name() : options.name;
   auto file_error = [&name](const absl::Status& status) {
     return absl::Status(status.code(),
                         absl::StrCat(name, ": ", status.message()));
@@ -428,7 +428,7 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::FromSource(
                : file_error(head.status());
   }
   const bool json = LooksLikeJson(*head);
-  source = PrependToSource(*std::move(head), std::move(source));
+  source = PrependToSource(*std::move(head), std::move(source), name);
   if (json) {
     if (options.format == InputFormat::kNative) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -34,6 +34,8 @@ struct RecordReaderOptions {
   InputFormat format = InputFormat::kAuto;
   // ',' or '\t'; 0 = detect from the header.
   char delimiter = 0;
+  // What messages call the input; empty = its path.
+  std::string name = {};
 };
 
 // A data row read as a record, with the physical line it starts on.

@@ -550,6 +550,11 @@ TEST(RecordReaderTest, ComtradeApiJson) {
                           "(motCode 2100), not a total: skipped",
                           "4: freqCode: an annual row (freqCode A): skipped"));
   EXPECT_EQ((*reader)->Location(3), "resp.csv:data[3]");
+  // A name for messages other than the path.
+  auto named = RecordReader::FromSource(MakeStringSource(kApiResponse, "x"),
+                                        {.name = "call 3"});
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ((*named)->Location(3), "call 3:data[3]");
   EXPECT_EQ((*reader)->SourceColumn("reporter"), "reporterISO");
   EXPECT_EQ((*reader)->rows_read(), 5);
 }
