@@ -94,7 +94,10 @@ class EvtradeCliTest : public ::testing::Test {
          .env = {},
          .unset_env = {"EVTRADE_INGEST_ADDR", "EVTRADE_TOKEN_FILE",
                        "EVTRADE_REQUEST_ID", "EVTRADE_FORMAT",
-                       "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN"},
+                       "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN",
+                       "EVTRADE_API_KEY_FILE", "EVTRADE_API_BASE_URL",
+                       "EVTRADE_MAX_RECORDS", "EVTRADE_PARTNERS",
+                       "EVTRADE_FLOWS", "EVTRADE_HS_CODES"},
          .log_dir = testing::MakeTempDir("evtrade_cli_run"),
          .stdin_path = std::move(stdin_path)});
     EXPECT_TRUE(process.ok()) << process.status();
@@ -376,6 +379,16 @@ TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
     EXPECT_THAT(import.out, HasSubstr(flag));
   }
   EXPECT_THAT(import.out, Not(HasSubstr("--gateway_addr")));
+  EXPECT_THAT(top.out, HasSubstr("fetch --reporters"));
+  CliResult fetch = Run({"fetch", "--help"}, /*connect=*/false);
+  EXPECT_EQ(fetch.exit_code, 0);
+  for (const char* flag :
+       {"--reporters", "--periods", "--hs_codes", "--flows", "--partners",
+        "--api_base_url", "--api_key_file", "--max_records", "--retry_base_ms",
+        "--ingest_addr", "--token_file", "--dry_run"}) {
+    EXPECT_THAT(fetch.out, HasSubstr(flag));
+  }
+  EXPECT_THAT(fetch.out, HasSubstr("Ocp-Apim-Subscription-Key"));
 }
 
 TEST_F(EvtradeCliTest, ListsBatches) {
