@@ -2,6 +2,7 @@
 //   import FILE...   stream native / Comtrade CSV or TSV (.gz too) to ingest
 //   batches          list ingested batches
 //   report R YYYY-MM the gateway's market report
+//   fetch            download from the UN Comtrade API and ingest
 // Flags are absl flags, also settable as EVTRADE_<FLAG IN UPPER CASE>;
 // dashes and underscores in flag names are the same (--dry-run, --dry_run).
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/marshalling.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "cli/batches_command.h"
+#include "cli/fetch_command.h"
 #include "cli/import_command.h"
 #include "cli/report_command.h"
 #include "common/formats/record_reader.h"
@@ -54,6 +57,33 @@ ABSL_FLAG(int, limit, 20, "batches: how many batches to list, newest first");
 ABSL_FLAG(std::string, powertrain, "",
           "report: segment (all, electric, bev, phev, hev, ice, other); "
           "empty = the gateway's default, electric");
+ABSL_FLAG(std::vector<std::string>, reporters, {},
+          "fetch: reporters, ISO alpha-3 (CHN,DEU); sent as Comtrade codes");
+ABSL_FLAG(std::vector<std::string>, partners, {},
+          "fetch: partners, ISO alpha-3 (W00 = World); empty = all, World "
+          "included");
+ABSL_FLAG(std::string, periods, "",
+          "fetch: months YYYY-MM..YYYY-MM (or one YYYY-MM); at most 12 per "
+          "call, more are split over calls");
+ABSL_FLAG(std::vector<std::string>, hs_codes, {},
+          "fetch: 6-digit HS codes; empty = every HS 8703 code of the "
+          "powertrain table");
+ABSL_FLAG(std::vector<std::string>, flows, std::vector<std::string>({"X", "M"}),
+          "fetch: flows (X, M, RX, RM)");
+ABSL_FLAG(std::string, api_base_url, "https://comtradeapi.un.org",
+          "fetch: the Comtrade API's address");
+ABSL_FLAG(std::string, api_key_file, "",
+          "fetch: file holding the Comtrade subscription key (sent as "
+          "Ocp-Apim-Subscription-Key); empty = the public preview, at most "
+          "500 records per call");
+ABSL_FLAG(int64_t, max_records, 250000,
+          "fetch: maxRecords of every call; a response that reaches it may be "
+          "cut, so that call is split (fewer periods, then fewer reporters or "
+          "partners) until none does");
+ABSL_FLAG(int64_t, retry_base_ms, 2000,
+          "fetch: first wait before retrying HTTP 429/5xx or a broken "
+          "connection (doubling, at most 5 retries, each wait at most 120 s; "
+          "a Retry-After from the API is used instead)");
 
 namespace {
 
@@ -69,6 +99,9 @@ constexpr absl::string_view kOverview =
     "or\n"
     "                        .gz; native or UN Comtrade format) to the ingest\n"
     "                        service, as one batch\n"
+    "  fetch --reporters=CHN --periods=2022-01..2022-12 [--api_key_file=F]\n"
+    "                        download from the UN Comtrade API and ingest,\n"
+    "                        one batch per call (safe to run again)\n"
     "  batches               list ingested batches, newest first\n"
     "  report REPORTER YYYY-MM\n"
     "                        print the gateway's market report (headline and\n"
@@ -85,20 +118,40 @@ constexpr absl::string_view kOverview =
 constexpr absl::string_view kImportUsage =
     "usage: evtrade import [flags] FILE...\n"
     "\n"
-    "Reads each FILE (CSV or TSV, .gz read directly) and streams its records\n"
-    "to the ingest service; all files together become one batch, committed\n"
-    "only when everything was sent. Native files have a header of TradeRecord\n"
-    "field names (reporter,partner,flow,hs_code,period,value_usd,...; period\n"
-    "YYYY-MM); UN Comtrade files as the API and bulk downloads give them\n"
-    "(refYear, refMonth or period, reporterISO, partnerISO, flowCode,\n"
-    "cmdCode, qty, netWgt, primaryValue; names case-insensitive, other "
-    "columns\n"
-    "ignored). Every header is checked before anything is sent.\n"
+    "Reads each FILE (- = standard input; .gz read directly) and streams its\n"
+    "records to the ingest service; all files together become one batch,\n"
+    "committed only when everything was sent. Read by content: UN Comtrade\n"
+    "API JSON responses ({\"count\", \"data\": [...], \"error\"}); native CSV\n"
+    "with a header of TradeRecord field names (reporter,partner,flow,hs_code,\n"
+    "period,value_usd,...; period YYYY-MM); UN Comtrade CSV/TSV as the API\n"
+    "and bulk downloads give them (refYear, refMonth or period, reporterISO "
+    "or\n"
+    "reporterCode, partnerISO or partnerCode, flowCode, cmdCode, qty, netWgt,\n"
+    "primaryValue; names case-insensitive, other columns ignored). Every\n"
+    "header is checked before anything is sent. See docs/data.md.\n"
     "\n"
-    "Invalid records are skipped and listed as FILE:LINE: field: reason; the\n"
-    "exit code is then 1. On a terminal a progress bar (rows, rows/s, "
-    "percent,\n"
-    "ETA) is drawn on stderr; otherwise only the summary is printed.\n"
+    "Annual rows, flows other than X/M/RX/RM and breakdowns of a total are\n"
+    "skipped and counted per reason. Invalid records are skipped and listed\n"
+    "as FILE:LINE: column: reason (FILE:data[I] for JSON); the exit code is\n"
+    "then 1. On a terminal a progress bar (rows, rows/s, percent, ETA) is\n"
+    "drawn on stderr; otherwise only the summary is printed.\n"
+    "\n"
+    "flags:\n";
+
+constexpr absl::string_view kFetchUsage =
+    "usage: evtrade fetch --reporters=CHN[,DEU...] --periods=YYYY-MM..YYYY-MM "
+    "[flags]\n"
+    "\n"
+    "Downloads monthly trade records from the UN Comtrade v1 API (GET\n"
+    "{api_base_url}/data/v1/get/C/M/HS with a key, the public preview\n"
+    "/public/v1/preview/C/M/HS without one) and ingests each call's answer\n"
+    "as one batch, read exactly like `evtrade import` reads a Comtrade JSON\n"
+    "file. A call whose answer reaches --max_records is split (fewer periods,\n"
+    "then fewer reporters or partners) until none does. HTTP 429 and 5xx are\n"
+    "retried with backoff, honouring Retry-After; 401/403 and an answer with\n"
+    "its error set stop the fetch. Each call's request id is derived from its\n"
+    "query and its records, so running the same fetch again writes nothing\n"
+    "twice, and a fetch that stopped half way completes when run again.\n"
     "\n"
     "flags:\n";
 
@@ -139,6 +192,15 @@ std::string UsageOf(std::string_view command) {
                        "timeout_seconds"}),
         "  (--request-id, --all-or-nothing, --dry-run, --batch-size and\n"
         "   --timeout-seconds are the same flags spelled with dashes)\n");
+  }
+  if (command == "fetch") {
+    return absl::StrCat(
+        kFetchUsage,
+        DescribeFlags({"reporters", "periods", "hs_codes", "flows", "partners",
+                       "api_base_url", "api_key_file", "max_records",
+                       "retry_base_ms", "ingest_addr", "token_file",
+                       "all_or_nothing", "dry_run", "batch_size",
+                       "timeout_seconds"}));
   }
   if (command == "batches") {
     return absl::StrCat(kBatchesUsage,
@@ -237,6 +299,36 @@ int main(int argc, char* argv[]) {
          .batch_size = absl::GetFlag(FLAGS_batch_size),
          .timeout = timeout,
          .progress = isatty(STDERR_FILENO) == 1});
+  }
+  if (command == "fetch") {
+    if (!operands.empty()) {
+      absl::FPrintF(stderr, "evtrade fetch: unexpected argument \"%s\"\n",
+                    operands[0]);
+      return kExitUsage;
+    }
+    if (absl::GetFlag(FLAGS_retry_base_ms) < 0) {
+      absl::FPrintF(stderr, "evtrade fetch: --retry_base_ms: must be >= 0\n");
+      return kExitUsage;
+    }
+    evtrade::cli::FetchConfig config{
+        .ingest = {.ingest_addr = absl::GetFlag(FLAGS_ingest_addr),
+                   .token_file = absl::GetFlag(FLAGS_token_file),
+                   .all_or_nothing = absl::GetFlag(FLAGS_all_or_nothing),
+                   .dry_run = absl::GetFlag(FLAGS_dry_run),
+                   .batch_size = absl::GetFlag(FLAGS_batch_size),
+                   .timeout = timeout,
+                   .progress = isatty(STDERR_FILENO) == 1},
+        .reporters = absl::GetFlag(FLAGS_reporters),
+        .partners = absl::GetFlag(FLAGS_partners),
+        .periods = absl::GetFlag(FLAGS_periods),
+        .hs_codes = absl::GetFlag(FLAGS_hs_codes),
+        .flows = absl::GetFlag(FLAGS_flows),
+        .api = {.base_url = absl::GetFlag(FLAGS_api_base_url),
+                .retry_base =
+                    absl::Milliseconds(absl::GetFlag(FLAGS_retry_base_ms))},
+        .api_key_file = absl::GetFlag(FLAGS_api_key_file),
+        .max_records = absl::GetFlag(FLAGS_max_records)};
+    return evtrade::cli::RunFetch(config);
   }
   if (command == "batches") {
     if (!operands.empty()) {

@@ -12,10 +12,14 @@ packages=(
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev zlib1g-dev
+  # Comtrade API JSON (header-only; its SAX parser keeps numbers exact)
+  nlohmann-json3-dev
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
+  # evtrade fetch: https to the Comtrade API, request ids (SHA-256)
+  libssl-dev
   # tests
   libgtest-dev libgmock-dev
   # buf lint (npm package @bufbuild/buf) and the Node client; npm needs

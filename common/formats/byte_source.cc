@@ -1,5 +1,6 @@
 #include "common/formats/byte_source.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -108,7 +109,68 @@ class StringSource final : public ByteSource {
   size_t pos_ = 0;
 };
 
+class PrefixedSource final : public ByteSource {
+ public:
+  PrefixedSource(std::string head, std::unique_ptr<ByteSource> rest,
+                 std::string name)
+      : head_(std::move(head)),
+        rest_(std::move(rest)),
+        name_(name.empty() ? rest_->name() : std::move(name)) {}
+
+  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
+    if (pos_ < head_.size()) {
+      const size_t n = std::min(size, head_.size() - pos_);
+      std::memcpy(buffer, head_.data() + pos_, n);
+      pos_ += n;
+      return n;
+    }
+    return rest_->Read(buffer, size);
+  }
+  int64_t BytesConsumed() const override { return rest_->BytesConsumed(); }
+  int64_t TotalBytes() const override { return rest_->TotalBytes(); }
+  const std::string& name() const override { return name_; }
+
+ private:
+  const std::string head_;
+  const std::unique_ptr<ByteSource> rest_;
+  const std::string name_;
+  size_t pos_ = 0;
+};
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenStdinSource() {
+  // gzdopen takes ownership of the descriptor: give it a copy.
+  const int fd = dup(STDIN_FILENO);
+  if (fd < 0) return ErrnoStatus(errno, "<stdin>");
+  gzFile file = gzdopen(fd, "rb");
+  if (file == nullptr) {
+    close(fd);
+    return ErrnoStatus(ENOMEM, "<stdin>");
+  }
+  gzbuffer(file, kGzBufferBytes);
+  return std::make_unique<GzFileSource>("<stdin>", file, -1);
+}
+
+absl::StatusOr<std::string> ReadHead(ByteSource& source, size_t size) {
+  std::string head(size, '\0');
+  size_t got = 0;
+  while (got < size) {
+    absl::StatusOr<size_t> n = source.Read(head.data() + got, size - got);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    got += *n;
+  }
+  head.resize(got);
+  return head;
+}
+
+std::unique_ptr<ByteSource> PrependToSource(std::string head,
+                                            std::unique_ptr<ByteSource> rest,
+                                            std::string name) {
+  return std::make_unique<PrefixedSource>(std::move(head), std::move(rest),
+                                          std::move(name));
+}
 
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path) {

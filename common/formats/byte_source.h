@@ -39,6 +39,20 @@ class ByteSource {
 absl::StatusOr<std::unique_ptr<ByteSource>> OpenFileSource(
     const std::string& path);
 
+// Standard input, read like a file: gzip data is decompressed, plain data
+// passes through. Named "<stdin>"; its size is unknown.
+absl::StatusOr<std::unique_ptr<ByteSource>> OpenStdinSource();
+
+// Reads up to `size` bytes (fewer only at the end): a look at the content
+// before deciding how to read it; PrependToSource puts them back.
+absl::StatusOr<std::string> ReadHead(ByteSource& source, size_t size);
+
+// A source that yields `head`, then the rest of `rest`, with `rest`'s
+// progress figures and its name (or `name` when not empty).
+std::unique_ptr<ByteSource> PrependToSource(std::string head,
+                                            std::unique_ptr<ByteSource> rest,
+                                            std::string name = "");
+
 // A source over a copy of `data` (tests, stdin slurped by callers).
 std::unique_ptr<ByteSource> MakeStringSource(std::string data,
                                              std::string name = "<string>");

@@ -195,7 +195,16 @@ absl::StatusOr<const CsvRow*> CsvReader::Next() {
 }
 
 std::optional<std::string> CsvReader::WidthError(const CsvRow& row) const {
-  if (row.fields.size() == header_.fields.size()) return std::nullopt;
+  const size_t width = header_.fields.size();
+  if (row.fields.size() == width) return std::nullopt;
+  // A trailing delimiter on the data rows, or on the header only, adds one
+  // empty field: real exports have both.
+  if (row.fields.size() == width + 1 && row.fields.back().empty()) {
+    return std::nullopt;
+  }
+  if (row.fields.size() + 1 == width && header_.fields.back().empty()) {
+    return std::nullopt;
+  }
   return absl::StrCat("expected ", header_.fields.size(), " fields, got ",
                       row.fields.size());
 }

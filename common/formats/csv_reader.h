@@ -55,7 +55,8 @@ class CsvReader {
   absl::StatusOr<const CsvRow*> Next();
 
   // "expected H fields, got F" when `row` has not as many fields as the
-  // header; nullopt when it has.
+  // header; nullopt when it has, or when the difference is one trailing
+  // delimiter (an empty last field on the row or on the header).
   std::optional<std::string> WidthError(const CsvRow& row) const;
 
   // For progress reports: rows returned so far (header excluded), and the

@@ -6,8 +6,10 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "SQLiteCpp/SQLiteCpp.h"
@@ -15,6 +17,7 @@
 #include "evtrade/v1/gateway_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_comtrade_api.h"
 #include "tests/support/ingest_server.h"
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
@@ -79,7 +82,8 @@ class EvtradeCliTest : public ::testing::Test {
   }
 
   // Runs `evtrade` with the service's address and token added.
-  CliResult Run(std::vector<std::string> args, bool connect = true) {
+  CliResult Run(std::vector<std::string> args, bool connect = true,
+                std::string stdin_path = "") {
     if (connect) {
       args.push_back(absl::StrCat("--ingest_addr=", server_->address()));
       args.push_back(absl::StrCat("--token_file=", token_path_));
@@ -90,8 +94,12 @@ class EvtradeCliTest : public ::testing::Test {
          .env = {},
          .unset_env = {"EVTRADE_INGEST_ADDR", "EVTRADE_TOKEN_FILE",
                        "EVTRADE_REQUEST_ID", "EVTRADE_FORMAT",
-                       "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN"},
-         .log_dir = testing::MakeTempDir("evtrade_cli_run")});
+                       "EVTRADE_ALL_OR_NOTHING", "EVTRADE_DRY_RUN",
+                       "EVTRADE_API_KEY_FILE", "EVTRADE_API_BASE_URL",
+                       "EVTRADE_MAX_RECORDS", "EVTRADE_PARTNERS",
+                       "EVTRADE_FLOWS", "EVTRADE_HS_CODES"},
+         .log_dir = testing::MakeTempDir("evtrade_cli_run"),
+         .stdin_path = std::move(stdin_path)});
     EXPECT_TRUE(process.ok()) << process.status();
     if (!process.ok()) return {};
     auto code = (*process)->Wait(absl::Seconds(60));
@@ -145,6 +153,105 @@ TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   CliResult forced = Run({"import", file, "--format=native"});
   EXPECT_EQ(forced.exit_code, 3);
   EXPECT_THAT(forced.err, HasSubstr("comtrade.csv.gz"));
+}
+
+std::string Fixture(const std::string& name) {
+  return testing::SourceDir() + "/tests/data/comtrade/" + name;
+}
+
+// The same eight Comtrade rows in every shape a user meets: the API's JSON,
+// CSV with ISO columns, with numeric codes only, with trailing delimiters,
+// and TSV with mixed-case headers. Five are monthly totals; an annual row,
+// a breakdown by mode of transport and a DX flow are skipped and counted.
+TEST_F(EvtradeCliTest, ImportsEveryShapeOfAComtradeResponse) {
+  CliResult json = Run({"import", Fixture("chn_exports_2022-11.json")});
+  EXPECT_EQ(json.exit_code, 0) << json.out << json.err;
+  EXPECT_THAT(json.out, HasSubstr("received 5, inserted 5, updated 0, "
+                                  "unchanged 0, rejected 0, batch 1"));
+  EXPECT_THAT(json.out, HasSubstr("skipped 3 rows: annual rows 1, breakdowns "
+                                  "by mode of transport 1, flow DX 1\n"));
+  // Exact figures: decimals rounded half away from zero, null qty = 0.
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE partner = 'BEL'"),
+            1'234'567'891);
+  EXPECT_EQ(Count("SELECT net_weight_kg FROM records WHERE partner = 'BEL'"),
+            82'000'001);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE partner = 'GBR'"),
+            987'654'321);
+  EXPECT_EQ(Count("SELECT quantity FROM records WHERE hs_code = '870360'"), 0);
+  EXPECT_EQ(Count("SELECT value_usd FROM records WHERE hs_code = '870360'"),
+            401'234'568);
+  EXPECT_EQ(Count("SELECT quantity FROM records WHERE partner = 'USA' AND "
+                  "flow = 3"),
+            1500);
+  // Every other shape gives the very same records: all unchanged.
+  for (const char* name :
+       {"chn_iso_columns.csv", "chn_m49_only.csv", "chn_trailing_delimiter.csv",
+        "chn_mixed_case_headers.tsv"}) {
+    CliResult r = Run({"import", Fixture(name)});
+    EXPECT_EQ(r.exit_code, 0) << name << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("received 5, inserted 0, updated 0, "
+                                 "unchanged 5, rejected 0"))
+        << name;
+    EXPECT_THAT(r.out, HasSubstr("skipped 3 rows: annual rows 1, breakdowns "
+                                 "by mode of transport 1, flow DX 1\n"))
+        << name;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 5);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+}
+
+TEST_F(EvtradeCliTest, ImportReadsStandardInput) {
+  std::ifstream in(Fixture("chn_exports_2022-11.json"), std::ios::binary);
+  const std::string json((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  const std::string gz = WriteGzip("response.gz", json);
+  CliResult r = Run({"import", "-"}, /*connect=*/true, gz);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 5, inserted 5"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = 'evtrade "
+                  "import <stdin>'"),
+            1);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
+}
+
+TEST_F(EvtradeCliTest, ErrorsNameTheUsersColumnAndLine) {
+  const std::string csv =
+      Write("codes.csv",
+            "refYear,refMonth,reporterCode,ReporterISO,partnerCode,flowCode,"
+            "cmdCode,primaryValue\n"
+            "2022,11,842,FRA,0,X,870380,1\n"
+            "2022,11,,XYZ,0,X,870380,2\n"
+            "2022,11,156,,56,X,870380,3\n");
+  CliResult r = Run({"import", csv});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("received 1, inserted 1, updated 0, "
+                               "unchanged 0, rejected 0"));
+  EXPECT_THAT(r.out, HasSubstr("rows not sent (unreadable or invalid): 2"));
+  EXPECT_THAT(r.out, HasSubstr(csv + ":2: ReporterISO: ReporterISO \"FRA\" "
+                                     "and reporterCode 842 (USA) disagree\n"));
+  // The domain rules' rejection, checked before sending and named by the
+  // file's column.
+  EXPECT_THAT(r.out, HasSubstr(csv + ":3: ReporterISO: unknown country code "
+                                     "\"XYZ\""));
+  const std::string json =
+      Write("bad.json",
+            R"({"count":2,"data":[{"period":"202211","reporterCode":156,)"
+            R"("partnerCode":56,"flowCode":"X","cmdCode":"870380",)"
+            R"("primaryValue":"12a"},{"period":"202211","reporterCode":156,)"
+            R"("partnerCode":56,"flowCode":"X","cmdCode":"870380",)"
+            R"("primaryValue":-5}],"error":""})");
+  CliResult j = Run({"import", json});
+  EXPECT_EQ(j.exit_code, 1) << j.out << j.err;
+  EXPECT_THAT(j.out, HasSubstr(json + ":data[0]: primaryValue: not a number"));
+  EXPECT_THAT(j.out, HasSubstr(json + ":data[1]: primaryValue: "));
+  // An API error in the file: nothing is written.
+  const std::string refused = Write(
+      "refused.json", R"({"count":0,"data":[],"error":"Invalid period"})");
+  CliResult e = Run({"import", refused});
+  EXPECT_EQ(e.exit_code, 3) << e.out << e.err;
+  EXPECT_THAT(e.err, HasSubstr("the response reports an error: Invalid "
+                               "period"));
 }
 
 TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
@@ -324,6 +431,16 @@ TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
     EXPECT_THAT(import.out, HasSubstr(flag));
   }
   EXPECT_THAT(import.out, Not(HasSubstr("--gateway_addr")));
+  EXPECT_THAT(top.out, HasSubstr("fetch --reporters"));
+  CliResult fetch = Run({"fetch", "--help"}, /*connect=*/false);
+  EXPECT_EQ(fetch.exit_code, 0);
+  for (const char* flag :
+       {"--reporters", "--periods", "--hs_codes", "--flows", "--partners",
+        "--api_base_url", "--api_key_file", "--max_records", "--retry_base_ms",
+        "--ingest_addr", "--token_file", "--dry_run"}) {
+    EXPECT_THAT(fetch.out, HasSubstr(flag));
+  }
+  EXPECT_THAT(fetch.out, HasSubstr("Ocp-Apim-Subscription-Key"));
 }
 
 TEST_F(EvtradeCliTest, ListsBatches) {
@@ -341,6 +458,187 @@ TEST_F(EvtradeCliTest, ListsBatches) {
   EXPECT_LT(second, first);
   EXPECT_THAT(r.out, HasSubstr("first"));
   EXPECT_THAT(r.out, HasSubstr("s1"));
+}
+
+// `evtrade fetch` against an API double on loopback and the in-process
+// ingest service.
+class EvtradeFetchTest : public EvtradeCliTest {
+ protected:
+  using Fault = testing::FakeComtradeApi::Fault;
+
+  void SetUp() override {
+    EvtradeCliTest::SetUp();
+    api_ = testing::FakeComtradeApi::Start();
+    ASSERT_NE(api_, nullptr);
+    key_path_ = Write("comtrade.key",
+                      std::string(testing::FakeComtradeApi::kKey) + "\n");
+  }
+
+  CliResult Fetch(std::vector<std::string> args, bool with_key = true) {
+    args.insert(args.begin(), "fetch");
+    args.push_back("--api_base_url=" + api_->base_url());
+    args.push_back("--retry_base_ms=10");
+    if (with_key) args.push_back("--api_key_file=" + key_path_);
+    return Run(std::move(args));
+  }
+
+  // The sum of the fake API's rounded primaryValue over `reporters`, its
+  // default partners, `months` (month numbers), `codes` HS codes and
+  // `flows` flows: reporter * 1e6 + partner * 100 + month + 1 each.
+  static int64_t ExpectedValue(const std::vector<int>& reporters,
+                               const std::vector<int>& months, int codes,
+                               int flows) {
+    int64_t sum = 0;
+    for (int reporter : reporters) {
+      for (int partner : testing::FakeComtradeApi::kDefaultPartners) {
+        for (int month : months) {
+          sum += (int64_t{reporter} * 1'000'000 + partner * 100 + month + 1) *
+                 codes * flows;
+        }
+      }
+    }
+    return sum;
+  }
+
+  std::unique_ptr<testing::FakeComtradeApi> api_;
+  std::string key_path_;
+};
+
+// 2 reporters x 16 months x 2 HS codes x 2 flows x 3 partners = 384
+// records. The first 12 months give 288 >= --max_records=100: split into
+// 6 + 6 months (144 each, still full), then 3 + 3 (72 each); the last 4
+// months give 96. So 8 calls, 3 splits, 5 batches; one 429 and one 500 on
+// the way are retried.
+TEST_F(EvtradeFetchTest, SplitsFullResponsesRetriesAndWritesNothingTwice) {
+  api_->FailRequest(1, Fault::kTooManyRequests);
+  api_->FailRequest(3, Fault::kServerError);
+  const std::vector<std::string> args = {
+      "--reporters=CHN,DEU", "--periods=2021-11..2023-02",
+      "--hs_codes=870380,870360", "--max_records=100"};
+  CliResult r = Fetch(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("HTTP 429: retry 1 of 5 in 1s\n"));
+  EXPECT_THAT(r.out, HasSubstr("HTTP 500: retry 1 of 5 in 10ms\n"));
+  EXPECT_THAT(r.out, HasSubstr("fetch: 8 calls (3 split), rows 384, skipped "
+                               "0, unreadable 0; received 384, inserted 384, "
+                               "updated 0, unchanged 0, rejected 0; 0 calls "
+                               "loaded before"));
+  const std::vector<std::string> requests = api_->requests();
+  ASSERT_EQ(requests.size(), 10u);
+  for (const std::string& request : requests) {
+    EXPECT_THAT(request, HasSubstr("/data/v1/get/C/M/HS?"));
+    EXPECT_THAT(request, HasSubstr("maxRecords=100"));
+    EXPECT_THAT(request, HasSubstr("includeDesc=true"));
+    EXPECT_THAT(request, HasSubstr("reporterCode=156,276"));
+    EXPECT_THAT(request, HasSubstr("flowCode=X,M"));
+    EXPECT_THAT(request, Not(HasSubstr("partnerCode")));
+  }
+  EXPECT_THAT(requests[0],
+              HasSubstr("period=202111,202112,202201,202202,202203,202204,"
+                        "202205,202206,202207,202208,202209,202210&"));
+  EXPECT_THAT(requests.back(), HasSubstr("period=202211,202212,202301,"
+                                         "202302&"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 5);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 384);
+  // Rounded half away from zero: 1 + 2 + ... per month, exactly.
+  const std::vector<int> months = {11, 12, 1, 2,  3,  4,  5, 6,
+                                   7,  8,  9, 10, 11, 12, 1, 2};
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"),
+            ExpectedValue({156, 276}, months, 2, 2));
+  EXPECT_EQ(Count("SELECT SUM(quantity) FROM records WHERE reporter = 'DEU' "
+                  "AND partner = 'GBR' AND flow = 1 AND hs_code = '870380'"),
+            16 * 10 + (11 + 12 + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 +
+                       12 + 1 + 2));
+  EXPECT_EQ(Count("SELECT net_weight_kg FROM records LIMIT 1"), 1501);
+
+  // The same fetch again: every call is a replay, nothing is written.
+  CliResult again = Fetch(args);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("received 0, inserted 0, updated 0, "
+                                   "unchanged 0, rejected 0; 5 calls loaded "
+                                   "before (nothing written)"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 5);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 384);
+}
+
+TEST_F(EvtradeFetchTest, AnInterruptedFetchCompletesWhenRunAgain) {
+  // The second call's answer is cut off: the first call stays loaded.
+  api_->FailRequest(2, Fault::kMalformedJson);
+  const std::vector<std::string> args = {"--reporters=CHN",
+                                         "--periods=2022-01..2023-03",
+                                         "--hs_codes=870380", "--flows=X"};
+  CliResult cut = Fetch(args);
+  EXPECT_EQ(cut.exit_code, 3) << cut.out << cut.err;
+  EXPECT_THAT(cut.err, HasSubstr("call 2: "));
+  EXPECT_THAT(cut.err, HasSubstr("unexpected end of the document"));
+  EXPECT_THAT(cut.out, HasSubstr("stopped at call 2"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 36);
+
+  CliResult rest = Fetch(args);
+  EXPECT_EQ(rest.exit_code, 0) << rest.out << rest.err;
+  EXPECT_THAT(rest.out, HasSubstr("fetch: 2 calls (0 split), rows 45, skipped "
+                                  "0, unreadable 0; received 9, inserted 9, "
+                                  "updated 0, unchanged 0, rejected 0; 1 "
+                                  "calls loaded before"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 45);
+  EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"),
+            ExpectedValue(
+                {156}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3}, 1, 1));
+}
+
+TEST_F(EvtradeFetchTest, StopsOnAWrongKeyOrAnAnswerWithItsErrorSet) {
+  const std::vector<std::string> args = {"--reporters=CHN", "--periods=2022-11",
+                                         "--hs_codes=870380"};
+  std::vector<std::string> wrong = args;
+  wrong.push_back("--api_key_file=" + Write("wrong.key", "nope\n"));
+  CliResult denied = Fetch(wrong, /*with_key=*/false);
+  EXPECT_EQ(denied.exit_code, 3) << denied.out << denied.err;
+  EXPECT_THAT(denied.err, HasSubstr("HTTP 401 from " + api_->base_url() +
+                                    ": {\"statusCode\":401,\"message\":"
+                                    "\"Access denied due to invalid "
+                                    "subscription key.\"} (check the "
+                                    "subscription key in --api_key_file)"));
+  ASSERT_EQ(api_->requests().size(), 1u);  // no retry
+
+  api_->FailRequest(2, Fault::kErrorSet);
+  CliResult error = Fetch(args);
+  EXPECT_EQ(error.exit_code, 3) << error.out << error.err;
+  EXPECT_THAT(error.err, HasSubstr("the response reports an error: Too many "
+                                   "requests for this subscription."));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+
+  // Bad flags never reach the API.
+  EXPECT_EQ(Fetch({"--reporters=XYZ", "--periods=2022-11"}).exit_code, 2);
+  EXPECT_EQ(Fetch({"--reporters=CHN", "--periods=2022-13"}).exit_code, 2);
+  EXPECT_EQ(Fetch({"--reporters=CHN", "--periods=2022-11", "--hs_codes=8703"})
+                .exit_code,
+            2);
+  EXPECT_EQ(Fetch({"--periods=2022-11"}).exit_code, 2);
+  EXPECT_EQ(api_->requests().size(), 2u);
+}
+
+TEST_F(EvtradeFetchTest, WithoutAKeyUsesThePublicPreview) {
+  CliResult r = Fetch({"--reporters=DEU", "--periods=2022-11..2022-12",
+                       "--partners=W00,BEL", "--flows=M"},
+                      /*with_key=*/false);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("public preview API, which returns at most "
+                               "500 records per call"));
+  const std::vector<std::string> requests = api_->requests();
+  ASSERT_EQ(requests.size(), 1u);
+  // Every HS code of the powertrain table by default; partners as codes.
+  EXPECT_EQ(requests[0],
+            "/public/v1/preview/C/M/HS?cmdCode=870310,870321,870322,870323,"
+            "870324,870331,870332,870333,870340,870350,870360,870370,870380,"
+            "870390&flowCode=M&includeDesc=true&maxRecords=500&"
+            "partnerCode=0,56&period=202211,202212&reporterCode=276");
+  // 14 codes x 2 months x 2 partners.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 56);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE flow = 2 AND "
+                  "reporter = 'DEU' AND partner IN ('W00', 'BEL')"),
+            56);
 }
 
 // A gateway that answers GetMarketReport with a fixed report and records

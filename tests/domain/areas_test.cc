@@ -62,5 +62,36 @@ TEST(AreasTest, UnknownCodes) {
   EXPECT_EQ(AreaName("ZZZ"), "ZZZ");
 }
 
+TEST(AreasTest, ComtradeNumericCodes) {
+  // Comtrade's own codes where its area differs from ISO 3166 numeric.
+  EXPECT_EQ(AreaCodeOfM49(842), "USA");
+  EXPECT_EQ(AreaCodeOfM49(251), "FRA");
+  EXPECT_EQ(AreaCodeOfM49(579), "NOR");
+  EXPECT_EQ(AreaCodeOfM49(699), "IND");
+  EXPECT_EQ(AreaCodeOfM49(757), "CHE");
+  EXPECT_EQ(AreaCodeOfM49(840), std::nullopt);
+  // The ISO numeric code everywhere else.
+  EXPECT_EQ(AreaCodeOfM49(156), "CHN");
+  EXPECT_EQ(AreaCodeOfM49(276), "DEU");
+  EXPECT_EQ(AreaCodeOfM49(392), "JPN");
+  EXPECT_EQ(AreaCodeOfM49(826), "GBR");
+  EXPECT_EQ(AreaCodeOfM49(56), "BEL");
+  EXPECT_EQ(AreaCodeOfM49(4), "AFG");
+  EXPECT_EQ(AreaCodeOfM49(894), "ZMB");
+  // World and the special areas.
+  EXPECT_EQ(AreaCodeOfM49(0), "W00");
+  EXPECT_EQ(AreaCodeOfM49(490), "S19");
+  EXPECT_EQ(AreaCodeOfM49(899), "_X");
+  EXPECT_EQ(AreaCodeOfM49(837), "X1");
+  EXPECT_EQ(AreaCodeOfM49(97), "EUR");
+  EXPECT_EQ(AreaCodeOfM49(-1), std::nullopt);
+  EXPECT_EQ(AreaCodeOfM49(1000), std::nullopt);
+  EXPECT_EQ(AreaCodeOfM49(58), std::nullopt);  // Belgium-Luxembourg, gone
+  EXPECT_EQ(M49OfArea("USA"), 842);
+  EXPECT_EQ(M49OfArea("CHN"), 156);
+  EXPECT_EQ(M49OfArea("W00"), 0);
+  EXPECT_EQ(M49OfArea("ZZZ"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace evtrade

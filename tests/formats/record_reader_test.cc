@@ -95,6 +95,14 @@ absl::Status OpenError(const std::string& data,
   return reader.ok() ? absl::OkStatus() : reader.status();
 }
 
+void WriteGzipFile(const std::string& path, const std::string& text) {
+  gzFile out = gzopen(path.c_str(), "wb");
+  ASSERT_NE(out, nullptr);
+  ASSERT_EQ(gzwrite(out, text.data(), text.size()),
+            static_cast<int>(text.size()));
+  ASSERT_EQ(gzclose(out), Z_OK);
+}
+
 constexpr char kNativeHeader[] =
     "reporter,partner,flow,hs_code,period,value_usd,quantity,net_weight_kg,"
     "manufacturer,source\n";
@@ -179,8 +187,9 @@ TEST(RecordReaderTest, ComtradeTsvWithPeriodOnly) {
   EXPECT_THAT(r.records, ElementsAre(Rec("JPN", "USA", v1::FLOW_IMPORT,
                                          "870340", 2021, 1, 100, 5)
                                          .DebugString()));
-  EXPECT_THAT(r.errors, ElementsAre("3: period: annual rows (period 2021) are "
-                                    "not monthly data"));
+  EXPECT_THAT(r.errors, ElementsAre());
+  EXPECT_THAT(r.skipped,
+              ElementsAre("3: period: an annual row (period 2021): skipped"));
 }
 
 TEST(RecordReaderTest, BomCrlfAndQuotedFields) {
@@ -209,11 +218,7 @@ TEST(RecordReaderTest, GzipFile) {
     text += "2022," + std::to_string(m) + ",CHN,BEL,X,870380," +
             std::to_string(m * 100) + ",," + std::to_string(m * 1000) + ".5\n";
   }
-  gzFile out = gzopen(path.c_str(), "wb");
-  ASSERT_NE(out, nullptr);
-  ASSERT_EQ(gzwrite(out, text.data(), text.size()),
-            static_cast<int>(text.size()));
-  ASSERT_EQ(gzclose(out), Z_OK);
+  WriteGzipFile(path, text);
 
   auto reader = RecordReader::Open(path);
   ASSERT_TRUE(reader.ok()) << reader.status();
@@ -285,8 +290,7 @@ TEST(RecordReaderTest, ComtradeRejectsAndSkips) {
   EXPECT_THAT(r.record_lines, ElementsAre(2, 13));
   EXPECT_THAT(
       r.errors,
-      ElementsAre("3: refMonth: annual rows (refMonth 52) are not monthly data",
-                  "4: cmdCode: must be a 6-digit HS code, got \"8703\"",
+      ElementsAre("4: cmdCode: must be a 6-digit HS code, got \"8703\"",
                   "5: cmdCode: must be a 6-digit HS code, got \"TOTAL\"",
                   "6: cmdCode: must be a 6-digit HS code, got \"87\"",
                   "7: flowCode: unknown flow code \"Z\" (expected X, M, RX or "
@@ -295,7 +299,8 @@ TEST(RecordReaderTest, ComtradeRejectsAndSkips) {
                   "9: refYear: not a year: \"20x2\""));
   EXPECT_THAT(
       r.skipped,
-      ElementsAre("10: customsCode: a breakdown by customs procedure "
+      ElementsAre("3: refMonth: an annual row (refMonth 52): skipped",
+                  "10: customsCode: a breakdown by customs procedure "
                   "(customsCode C01), not a total: skipped",
                   "11: motCode: a breakdown by mode of transport (motCode "
                   "2100), not a total: skipped",
@@ -351,14 +356,16 @@ TEST(RecordReaderTest, HeaderErrorsNameTheColumn) {
             "test.csv: unrecognised header: expected native columns "
             "(reporter, partner, flow, hs_code, period, value_usd) or "
             "Comtrade columns (reporterISO, partnerISO, flowCode, cmdCode, "
-            "primaryValue, refYear + refMonth or period)");
+            "primaryValue, refYear + refMonth or period), or a Comtrade API "
+            "JSON response");
   EXPECT_EQ(OpenError("").message(), "test.csv: empty file, no header");
   EXPECT_EQ(OpenError(kComtradeHeader).code(), absl::StatusCode::kOk);
 }
 
 TEST(RecordReaderTest, ForcedFormatAndDelimiter) {
   EXPECT_EQ(OpenError("period;x\n", {InputFormat::kComtrade, ','}).message(),
-            "test.csv: missing column \"reporterISO\" (comtrade format)");
+            "test.csv: missing column \"reporterISO\" or \"reporterCode\" "
+            "(comtrade format)");
   Result r = ReadString(
       "reporter\tpartner\tflow\ths_code\tperiod\tvalue_usd\n"
       "CHN\tBEL\tX\t870380\t2022-11\t5\n",
@@ -383,6 +390,284 @@ TEST(RecordReaderTest, MissingFile) {
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(reader.status().message(),
             "/nonexistent/evtrade.csv: No such file or directory");
+}
+
+TEST(RecordReaderTest, ComtradeNumericAreaCodes) {
+  Result r = ReadString(
+      "period,reporterCode,reporterISO,partnerCode,partnerISO,flowCode,"
+      "cmdCode,primaryValue\n"
+      "202211,842,,251,,X,870380,1\n"          // 2: Comtrade's USA and France
+      "202211,699,,0,,M,870380,2\n"            // 3: India, World
+      "202211,757,,490,,X,870380,3\n"          // 4: Switzerland, Other Asia nes
+      "202211,579, NOR ,156,CHN,X,870380,4\n"  // 5: both, agreeing
+      "202211,842,FRA,0,,X,870380,5\n"         // 6: both, disagreeing
+      "202211,,,0,W00,X,870380,6\n"            // 7: no reporter at all
+      "202211,58,,0,,X,870380,7\n"             // 8: an unknown (old) code
+      "202211,156,,x1,,X,870380,8\n"           // 9: not a number
+      "202211,58,BEL,0,,X,870380,9\n");        // 10: ISO decides
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_THAT(r.record_lines, ElementsAre(2, 3, 4, 5, 10));
+  EXPECT_THAT(
+      r.records,
+      ElementsAre(Rec("USA", "FRA", v1::FLOW_EXPORT, "870380", 2022, 11, 1)
+                      .DebugString(),
+                  Rec("IND", "W00", v1::FLOW_IMPORT, "870380", 2022, 11, 2)
+                      .DebugString(),
+                  Rec("CHE", "S19", v1::FLOW_EXPORT, "870380", 2022, 11, 3)
+                      .DebugString(),
+                  Rec("NOR", "CHN", v1::FLOW_EXPORT, "870380", 2022, 11, 4)
+                      .DebugString(),
+                  Rec("BEL", "W00", v1::FLOW_EXPORT, "870380", 2022, 11, 9)
+                      .DebugString()));
+  EXPECT_THAT(
+      r.errors,
+      ElementsAre("6: reporterISO: reporterISO \"FRA\" and reporterCode 842 "
+                  "(USA) disagree",
+                  "7: reporterISO: is required (or a Comtrade code in "
+                  "reporterCode)",
+                  "8: reporterCode: unknown Comtrade area code 58",
+                  "9: partnerCode: not a Comtrade area code: \"x1\""));
+}
+
+TEST(RecordReaderTest, ComtradeCodesOnlyHeaderAndSourceColumns) {
+  auto reader = FromString(
+      "RefYear,RefMonth,ReporterCode,PartnerCode,FlowCode,CmdCode,Qty,"
+      "PrimaryValue\n"
+      "2022,11,156,56,X,870380,10,100\n");
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->SourceColumn("reporter"), "ReporterCode");
+  EXPECT_EQ(reader->SourceColumn("partner"), "PartnerCode");
+  EXPECT_EQ(reader->SourceColumn("value_usd"), "PrimaryValue");
+  EXPECT_EQ(reader->SourceColumn("hs_code"), "CmdCode");
+  EXPECT_EQ(reader->SourceColumn("period"), "RefYear/RefMonth");
+  EXPECT_EQ(reader->SourceColumn("manufacturer"), "manufacturer");
+  EXPECT_EQ(reader->Location(7), "test.csv:7");
+  Result r = ReadAll(*reader);
+  EXPECT_THAT(r.records, ElementsAre(Rec("CHN", "BEL", v1::FLOW_EXPORT,
+                                         "870380", 2022, 11, 100, 10)
+                                         .DebugString()));
+  auto iso = FromString(std::string(kComtradeHeader));
+  ASSERT_NE(iso, nullptr);
+  EXPECT_EQ(iso->SourceColumn("reporter"), "reporterISO");
+  auto native = FromString(std::string(kNativeHeader));
+  ASSERT_NE(native, nullptr);
+  EXPECT_EQ(native->SourceColumn("reporter"), "reporter");
+}
+
+TEST(RecordReaderTest, TrailingDelimiters) {
+  // On the data rows only, and on the header and the rows.
+  for (const char* header :
+       {"period,reporterISO,partnerISO,flowCode,cmdCode,primaryValue\n",
+        "period,reporterISO,partnerISO,flowCode,cmdCode,primaryValue,\n"}) {
+    Result r = ReadString(std::string(header) +
+                          "202211,CHN,BEL,X,870380,5,\n"
+                          "202211,CHN,GBR,X,870380,6\n"
+                          "202211,CHN,FRA,X,870380,7,8,9\n");
+    ASSERT_TRUE(r.status.ok()) << r.status;
+    EXPECT_THAT(r.record_lines, ElementsAre(2, 3)) << header;
+    EXPECT_THAT(r.errors, ElementsAre(::testing::EndsWith(" fields, got 8")))
+        << header;
+  }
+}
+
+TEST(RecordReaderTest, AnnualRowsAndOtherFlowsAreSkippedByGroup) {
+  auto reader = FromString(
+      "freqCode,refYear,refMonth,period,reporterISO,partnerISO,flowCode,"
+      "cmdCode,primaryValue\n"
+      "M,2022,11,202211,CHN,BEL,X,870380,5\n"
+      "A,2022,52,2022,CHN,BEL,X,870380,60\n"
+      "M,2022,52,2022,CHN,BEL,X,870380,60\n"
+      "M,2022,11,202211,CHN,BEL,DX,870380,5\n"
+      "M,2022,11,202211,CHN,BEL,fm,870380,5\n"
+      "M,2022,11,202211,CHN,BEL,XIP,870380,5\n"
+      "M,2022,11,202211,CHN,BEL,QQ,870380,5\n");
+  ASSERT_NE(reader, nullptr);
+  std::vector<std::string> groups;
+  std::vector<std::string> errors;
+  for (;;) {
+    auto row = reader->Next();
+    ASSERT_TRUE(row.ok()) << row.status();
+    if (!row->has_value()) break;
+    if (auto* e = std::get_if<RowError>(&**row)) {
+      (e->kind == RowError::Kind::kSkipped ? groups : errors)
+          .push_back(e->kind == RowError::Kind::kSkipped ? e->group
+                                                         : e->reason);
+    }
+  }
+  EXPECT_THAT(groups, ElementsAre("annual rows", "annual rows", "flow DX",
+                                  "flow FM", "flow XIP"));
+  EXPECT_THAT(errors, ElementsAre("unknown flow code \"QQ\" (expected X, M, "
+                                  "RX or RM)"));
+}
+
+// A response as the API gives it (keys trimmed to those that matter here,
+// plus some it has that we ignore), values typed as the API types them.
+constexpr char kApiResponse[] =
+    R"({"elapsedTime":"0.3 secs","count":5,"data":[)"
+    R"({"typeCode":"C","freqCode":"M","refYear":2022,"refMonth":11,)"
+    R"("period":"202211","reporterCode":156,"reporterISO":"CHN",)"
+    R"("flowCode":"X","partnerCode":56,"partnerISO":"BEL ",)"
+    R"("partner2Code":0,"cmdCode":"870380","customsCode":"C00",)"
+    R"("mosCode":"0","motCode":0,"qtyUnitCode":5,"qty":45678,)"
+    R"("isQtyEstimated":false,"netWgt":82000000.5,"cifvalue":null,)"
+    R"("primaryValue":1234567890.5,"isAggregate":false},)"
+    "\n"
+    R"({"freqCode":"M","refYear":2022,"refMonth":11,"reporterCode":156,)"
+    R"("reporterISO":"CHN","flowCode":"X","partnerCode":0,"partnerISO":)"
+    R"("W00","cmdCode":"870360","motCode":0,"qtyUnitCode":5,"qty":null,)"
+    R"("netWgt":null,"primaryValue":9007199254740993,"isAggregate":true},)"
+    R"({"period":"202211","reporterCode":842,"reporterISO":"","flowCode":)"
+    R"("M","partnerCode":156,"partnerISO":null,"cmdCode":"870380",)"
+    R"("PrimaryValue":2.675E+2,"motCode":2100},)"
+    R"({"period":"202211","reporterCode":842,"flowCode":"M","partnerCode":)"
+    R"(156,"cmdCode":"870380","primaryValue":true},)"
+    R"({"period":"2022","freqCode":"A","reporterCode":842,"flowCode":"M",)"
+    R"("partnerCode":156,"cmdCode":"870380","primaryValue":5}],"error":""})";
+
+TEST(RecordReaderTest, ComtradeApiJson) {
+  auto reader = RecordReader::FromSource(
+      MakeStringSource(kApiResponse, "resp.csv"));  // the name does not matter
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_TRUE((*reader)->is_json());
+  EXPECT_EQ((*reader)->format(), InputFormat::kComtrade);
+  Result r = ReadAll(**reader);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  // Lines are indexes into "data".
+  EXPECT_THAT(r.record_lines, ElementsAre(0, 1));
+  EXPECT_THAT(
+      r.records,
+      ElementsAre(Rec("CHN", "BEL", v1::FLOW_EXPORT, "870380", 2022, 11,
+                      1234567891, 45678, 82000001)
+                      .DebugString(),
+                  // Beyond 2^53: every digit kept, no double in between.
+                  Rec("CHN", "W00", v1::FLOW_EXPORT, "870360", 2022, 11,
+                      9007199254740993)
+                      .DebugString()));
+  EXPECT_THAT(r.errors, ElementsAre("3: primaryValue: expected a number or a "
+                                    "string, got true"));
+  EXPECT_THAT(r.skipped,
+              ElementsAre("2: motCode: a breakdown by mode of transport "
+                          "(motCode 2100), not a total: skipped",
+                          "4: freqCode: an annual row (freqCode A): skipped"));
+  EXPECT_EQ((*reader)->Location(3), "resp.csv:data[3]");
+  // A name for messages other than the path.
+  auto named = RecordReader::FromSource(MakeStringSource(kApiResponse, "x"),
+                                        {.name = "call 3"});
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ((*named)->Location(3), "call 3:data[3]");
+  EXPECT_EQ((*reader)->SourceColumn("reporter"), "reporterISO");
+  EXPECT_EQ((*reader)->rows_read(), 5);
+}
+
+TEST(RecordReaderTest, ComtradeApiJsonCodesOnlyAndExactDecimals) {
+  Result r = ReadString(
+      R"({"count":1,"data":[{"period":"202211","reporterCode":842,)"
+      R"("flowCode":"M","partnerCode":156,"cmdCode":"870380",)"
+      R"("primaryValue":2.675E+2,"qty":0.5,"qtyUnitCode":5}],"error":null})");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_THAT(r.records, ElementsAre(Rec("USA", "CHN", v1::FLOW_IMPORT,
+                                         "870380", 2022, 11, 268, 1)
+                                         .DebugString()));
+}
+
+TEST(RecordReaderTest, ComtradeApiJsonErrors) {
+  // The API's own error: nothing is read.
+  Result error = ReadString(
+      R"({"elapsedTime":"0 secs","count":0,"error":"Invalid subscription )"
+      R"(key","data":[{"period":"202211"}]})");
+  EXPECT_EQ(error.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(error.status.message(),
+            "test.csv: the response reports an error: Invalid subscription "
+            "key");
+  EXPECT_THAT(error.records, ElementsAre());
+  // Set after the data: reading fails at the end.
+  Result late = ReadString(
+      R"({"data":[{"period":"202211","reporterISO":"CHN","partnerISO":"BEL",)"
+      R"("flowCode":"X","cmdCode":"870380","primaryValue":1}],)"
+      R"("error":"quota exceeded"})");
+  EXPECT_EQ(late.records.size(), 1u);
+  EXPECT_EQ(late.status.message(),
+            "test.csv: the response reports an error: quota exceeded");
+  // Cut short, and malformed.
+  EXPECT_EQ(
+      ReadString(R"({"count":2,"data":[{"period":"202211"},)").status.message(),
+      "test.csv: line 1: unexpected end of the document");
+  EXPECT_EQ(
+      std::string(
+          ReadString("{\"data\":[\n{\"period\":202211,}]}").status.message()),
+      "test.csv: line 2: data[0]: syntax error while parsing object key - "
+      "unexpected '}'; expected string literal");
+  EXPECT_EQ(ReadString(R"({"data":[1]})").status.message(),
+            "test.csv: line 1: data[0]: not an object");
+  EXPECT_EQ(ReadString(R"({"data":[]} x)").status.message(),
+            "test.csv: line 1: text after the end of the JSON");
+  EXPECT_EQ(ReadString(R"({"count":0})").status.message(),
+            "test.csv: line 1: no \"data\" array: not a Comtrade API "
+            "response");
+  EXPECT_EQ(ReadString(R"({"data":{}})").status.message(),
+            "test.csv: line 1: \"data\" is not an array of records");
+  EXPECT_EQ(ReadString(R"({"data":[{}] "count":1})").status.message(),
+            "test.csv: line 1: expected ',' or '}' after a member");
+  // Forcing the native format on JSON says why it cannot be.
+  EXPECT_EQ(OpenError("[]", {InputFormat::kNative}).message(),
+            "test.csv: JSON input is read as a Comtrade API response, not as "
+            "the native format");
+  // An empty response and a bare array of records are fine.
+  EXPECT_TRUE(ReadString(R"({"count":0,"data":[],"error":""})").status.ok());
+  Result bare = ReadString(
+      " [{\"period\":\"202211\",\"reporterISO\":\"CHN\",\"partnerISO\":"
+      "\"BEL\",\"flowCode\":\"X\",\"cmdCode\":\"870380\",\"primaryValue\""
+      ":\"12.5\"}]\n");
+  ASSERT_TRUE(bare.status.ok()) << bare.status;
+  EXPECT_THAT(bare.records, ElementsAre(Rec("CHN", "BEL", v1::FLOW_EXPORT,
+                                            "870380", 2022, 11, 13)
+                                            .DebugString()));
+}
+
+TEST(RecordReaderTest, GzippedJsonIsDetectedByContent) {
+  const std::string dir = testing::MakeTempDir("record_reader_json");
+  const std::string path = dir + "/response.bin";
+  const std::string text = kApiResponse;
+  WriteGzipFile(path, text);
+  auto reader = RecordReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_TRUE((*reader)->is_json());
+  Result r = ReadAll(**reader);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.records.size(), 2u);
+  std::filesystem::remove_all(dir);
+}
+
+// Every shape of the fixture in tests/data/comtrade gives the same five
+// records (and skips the same three rows).
+TEST(RecordReaderTest, RealShapedFixtures) {
+  const std::vector<std::string> expected = {
+      Rec("CHN", "BEL", v1::FLOW_EXPORT, "870380", 2022, 11, 1234567891, 45678,
+          82000001)
+          .DebugString(),
+      Rec("CHN", "GBR", v1::FLOW_EXPORT, "870380", 2022, 11, 987654321, 26111,
+          47000000)
+          .DebugString(),
+      Rec("CHN", "W00", v1::FLOW_EXPORT, "870380", 2022, 11, 3210000000, 120000,
+          216000000)
+          .DebugString(),
+      Rec("CHN", "W00", v1::FLOW_EXPORT, "870360", 2022, 11, 401234568)
+          .DebugString(),
+      Rec("CHN", "USA", v1::FLOW_RE_EXPORT, "870323", 2022, 11, 27000000, 1500,
+          2250000)
+          .DebugString()};
+  for (const char* name :
+       {"chn_exports_2022-11.json", "chn_iso_columns.csv", "chn_m49_only.csv",
+        "chn_trailing_delimiter.csv", "chn_mixed_case_headers.tsv"}) {
+    auto reader = RecordReader::Open(testing::SourceDir() +
+                                     "/tests/data/comtrade/" + name);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    Result r = ReadAll(**reader);
+    ASSERT_TRUE(r.status.ok()) << name << ": " << r.status;
+    EXPECT_THAT(r.errors, ElementsAre()) << name;
+    EXPECT_EQ(r.records, expected) << name;
+    EXPECT_EQ(r.skipped.size(), 3u) << name;
+  }
 }
 
 }  // namespace

@@ -31,6 +31,8 @@ struct ProcessOptions {
   std::vector<std::string> unset_env;
   // Where stdout.log and stderr.log go; empty = a fresh MakeTempDir().
   std::string log_dir;
+  // A file the child reads as standard input; empty = /dev/null.
+  std::string stdin_path = {};
 };
 
 // One child process. The destructor SIGKILLs and reaps it if it is still
