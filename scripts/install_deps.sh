@@ -12,8 +12,10 @@ packages=(
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev zlib1g-dev
-  # store
+  # store: SQLite; PostgreSQL's client library and server (the PostgreSQL
+  # store, its tests and `scripts/run.sh --store postgres` run Debian's 15)
   libsqlitecpp-dev libsqlite3-dev sqlite3
+  libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
   # tests
