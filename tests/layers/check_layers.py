@@ -33,7 +33,8 @@ STORE_ENGINE = re.compile(r"sqlite|libpq|postgres|(^|::)pq($|::)", re.I)
 # the gateway talks to the query service only, the domain and the clients
 # sit below or beside the store.
 NO_STORE = ("gateway", "gateway_lib", "evtrade_domain", "evtrade_util",
-            "evtrade_client", "evtrade_server", "evtrade_formats")
+            "evtrade_client", "evtrade_server", "evtrade_formats",
+            "evtrade_test_gateway", "evtrade_test_process")
 
 
 def parse_closures(text):
