@@ -12,9 +12,10 @@ packages=(
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev zlib1g-dev
-  # store: SQLite; PostgreSQL's client library and server (the PostgreSQL
-  # store, its tests and `scripts/run.sh --store postgres` run Debian's 15)
+  # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
+  # PostgreSQL store: libpq to talk to it; the server (initdb, pg_ctl,
+  # pg_basebackup) for the tests and a local run
   libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
