@@ -8,7 +8,8 @@ rendered objects against what the services need (their flags, k8s/README.md):
     Dockerfile installs it, and listens, per its flags
     (EVTRADE_<FLAG> variables from ConfigMaps/env), on non-loopback ports;
     each such port is a containerPort and every containerPort is one of them;
-  * native gRPC liveness and readiness probes on the --listen port;
+  * native gRPC liveness and readiness probes (and startup probes, where
+    there are any) on the --listen port;
   * resource requests and limits (cpu, memory);
   * securityContext: non-root, read-only root filesystem, no privilege
     escalation, all capabilities dropped; the SQLite directory on a writable
@@ -792,10 +793,12 @@ class Checker:
                        f"listen on ({sorted(ports.values())})")
 
         grpc_port = ports.get(info["grpc"])
-        for probe_name in ("livenessProbe", "readinessProbe"):
+        # A startupProbe is optional; if there is one, it probes the same.
+        for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
             probe = c.get(probe_name)
             if not probe:
-                self.error(where, f"no {probe_name}")
+                if probe_name != "startupProbe":
+                    self.error(where, f"no {probe_name}")
                 continue
             grpc = probe.get("grpc")
             if grpc is None:

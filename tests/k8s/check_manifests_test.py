@@ -85,6 +85,16 @@ class CheckManifestsTest(unittest.TestCase):
             "port 8080 is not the gRPC port 50050 "
             "(EVTRADE_LISTEN=0.0.0.0:50050)")
 
+    def test_startup_probe_on_wrong_port(self):
+        def mutate(d):
+            container(d, "query-service")["startupProbe"]["grpc"][
+                "port"] = 9092
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Deployment/query-service container query-service: "
+            "startupProbe.grpc.port 9092 is not the gRPC port 50052 "
+            "(EVTRADE_LISTEN=0.0.0.0:50052)")
+
     def test_http_probe_is_not_grpc(self):
         def mutate(d):
             container(d, "ingest-service")["readinessProbe"] = {
