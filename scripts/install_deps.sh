@@ -16,6 +16,9 @@ packages=(
   nlohmann-json3-dev
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
+  # PostgreSQL store: libpq to talk to it; the server (initdb, pg_ctl,
+  # pg_basebackup) for the tests and a local run
+  libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
   # evtrade fetch: https to the Comtrade API, request ids (SHA-256)

@@ -1,5 +1,6 @@
 #include "common/server/env_flags.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -9,7 +10,6 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/server/service_main.h"
 
 namespace evtrade {
 
@@ -45,6 +45,13 @@ std::vector<char*> ParseFlagsWithEnv(int argc, char* argv[]) {
     ExitWithUsageError(program, status);
   }
   return absl::ParseCommandLine(argc, argv);
+}
+
+void ExitWithUsageError(absl::string_view program, const absl::Status& status) {
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(program.size()),
+               program.data(), static_cast<int>(status.message().size()),
+               status.message().data());
+  std::exit(2);
 }
 
 }  // namespace evtrade

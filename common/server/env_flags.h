@@ -26,6 +26,11 @@ absl::Status ApplyFlagsFromEnv();
 // the same for bad command-line values). Returns the positional arguments.
 std::vector<char*> ParseFlagsWithEnv(int argc, char* argv[]);
 
+// Prints "<program>: <status message>" on stderr and exits 2, the exit code
+// of a usage error (absl's flag parser uses it too).
+[[noreturn]] void ExitWithUsageError(absl::string_view program,
+                                     const absl::Status& status);
+
 }  // namespace evtrade
 
 #endif  // EVTRADE_COMMON_SERVER_ENV_FLAGS_H_

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -121,13 +120,6 @@ std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,
     std::exit(1);
   }
   return *std::move(metrics);
-}
-
-void ExitWithUsageError(absl::string_view program, const absl::Status& status) {
-  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(program.size()),
-               program.data(), static_cast<int>(status.message().size()),
-               status.message().data());
-  std::exit(2);
 }
 
 }  // namespace evtrade

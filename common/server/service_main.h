@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/server/env_flags.h"  // ExitWithUsageError, for the mains
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
@@ -57,11 +58,6 @@ absl::Status ValidateSecretFile(absl::string_view flag,
 // exposer cannot start.
 std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,
                                              const ServiceMainConfig& config);
-
-// Prints "<program>: <status message>" on stderr and exits 2, the exit code
-// of a usage error (absl's flag parser uses it too).
-[[noreturn]] void ExitWithUsageError(absl::string_view program,
-                                     const absl::Status& status);
 
 }  // namespace evtrade
 

@@ -2,13 +2,14 @@
 """Structural checks of the evtrade Kubernetes manifests (k8s/).
 
 Renders every overlay in k8s/overlays with `kubectl kustomize` and checks the
-rendered objects against what the services need (DESIGN.md "Running"):
+rendered objects against what the services need (their flags, k8s/README.md):
 
   * every container runs one of our binaries, at the path where the
     Dockerfile installs it, and listens, per its flags
     (EVTRADE_<FLAG> variables from ConfigMaps/env), on non-loopback ports;
     each such port is a containerPort and every containerPort is one of them;
-  * native gRPC liveness and readiness probes on the --listen port;
+  * native gRPC liveness and readiness probes (and startup probes, where
+    there are any) on the --listen port;
   * resource requests and limits (cpu, memory);
   * securityContext: non-root, read-only root filesystem, no privilege
     escalation, all capabilities dropped; the SQLite directory on a writable
@@ -21,10 +22,31 @@ rendered objects against what the services need (DESIGN.md "Running"):
   * the gateway reaches query pods through a headless Service as
     dns:///<service>:<port>;
   * the ingest token file is a key of a Secret volume;
-  * ingest: one replica, Recreate, not autoscaled; ingest and query share the
-    store claim and are pinned to one node by required podAffinity;
+  * SQLite store (dev, prod): ingest is one replica, Recreate, not
+    autoscaled; ingest and query share the store claim and are pinned to one
+    node by required podAffinity;
+  * PostgreSQL store (ha): one CloudNativePG Cluster (postgresql.cnpg.io/v1)
+    of 3+ instances required on distinct nodes, with storage, resources and
+    the database and owner the services use; ingest (2+ replicas) on its -rw
+    Service, query on its -ro Service, each by a libpq URI without a
+    password, the user and password from the operator's Secret <cluster>-app
+    (PGUSER/PGPASSWORD from secretKeyRef, or a Secret volume for
+    EVTRADE_DB_PASSWORD_FILE), sslrootcert on a Secret volume; no
+    ReadWriteOnce claim, no PersistentVolumeClaim volume, no podAffinity;
   * per overlay expectations (EXPECTATIONS): dev has one replica each and its
-    token Secret; prod has HPAs and PodDisruptionBudgets for gateway and query.
+    token Secret; prod has HPAs and PodDisruptionBudgets for gateway and
+    query; ha also has no `replicas:` in a Deployment an HPA scales, a hard
+    spread over nodes (DoNotSchedule topologySpreadConstraints or required
+    podAntiAffinity on kubernetes.io/hostname) for every service, a PDB for
+    each, NetworkPolicies (NETWORK_ALLOWED, NETWORK_DENIED: default-deny
+    ingress, gateway <- clients, query <- gateway, ingest <- writers,
+    PostgreSQL <- ingest/query/instances/operator, Prometheus -> metrics,
+    DNS and what each service calls as egress), and node drains that finish:
+    on 3, 4 and 5 nodes, at every service's lowest and highest replica count,
+    pods placed by their spread rules, draining any one node evicts all its
+    pods within every PodDisruptionBudget (ours and the ones the operator
+    creates for the Cluster), each replacement scheduled on the other nodes
+    where its rules allow.
 
 Exit status 0 when every overlay passes, 1 with one line per problem
 otherwise, 2 when an overlay cannot be rendered at all.
@@ -40,6 +62,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 import yaml
 
@@ -72,6 +95,73 @@ SHUTDOWN_TIMEOUT_SECONDS = 10
 # Kubernetes' default terminationGracePeriodSeconds.
 DEFAULT_GRACE_SECONDS = 30
 LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
+HOSTNAME_KEY = "kubernetes.io/hostname"
+
+# The PostgreSQL store (overlay ha): a CloudNativePG Cluster whose initdb
+# bootstrap creates the database and owner the services connect as.
+CNPG_API_VERSION = "postgresql.cnpg.io/v1"
+PG_DATABASE = "evtrade"
+PG_OWNER = "evtrade"
+PG_PORT = 5432
+# A primary and two hot standbys, one per node.
+MIN_PG_INSTANCES = 3
+# Several writers, one per node, so that losing a node keeps ingest up.
+MIN_INGEST_REPLICAS_HA = 2
+# The Service of the Cluster each binary uses: the primary for writes, the
+# hot standbys for reads.
+PG_SERVICE_SUFFIX = {"ingest_service": "-rw", "query_service": "-ro"}
+# Ports of an instance pod: PostgreSQL, the metrics exporter, the instance
+# manager's status endpoint (the operator calls it).
+PG_POD_PORTS = {"postgresql": PG_PORT, "metrics": 9187, "status": 8000}
+
+# The drain simulation's clusters: 3 nodes (one per PostgreSQL instance) and
+# larger ones.
+DRAIN_NODE_COUNTS = (3, 4, 5)
+
+# NetworkPolicy checks (overlay ha). Peers outside the overlay, by the
+# conventions k8s/overlays/ha/networkpolicies.yaml documents: (namespace,
+# pod labels, named ports).
+EXTERNAL_PEERS = {
+    "client": ("clients", {}, {}),
+    "writer": ("writers", {"evtrade.io/ingest-writer": "true"}, {}),
+    "prometheus": ("monitoring", {"app.kubernetes.io/name": "prometheus"},
+                   {}),
+    "operator": ("cnpg-system", {"app.kubernetes.io/name": "cloudnative-pg"},
+                 {}),
+    "dns": ("kube-system", {"k8s-app": "kube-dns"}, {"dns": 53}),
+}
+# Our pods by binary, and the PostgreSQL instances by role.
+SERVICE_PEERS = {"gateway": "gateway", "ingest_service": "ingest",
+                 "query_service": "query"}
+# (source, destination, port, protocol): "grpc" and "metrics" are the
+# destination service's ports from its flags, numbers are literal.
+NETWORK_ALLOWED = (
+    ("client", "gateway", "grpc", "TCP"),
+    ("client", "gateway", "metrics", "TCP"),  # HTTP: dashboard, JSON
+    ("gateway", "query", "grpc", "TCP"),
+    ("writer", "ingest", "grpc", "TCP"),
+    ("ingest", "postgres-primary", PG_PORT, "TCP"),
+    ("query", "postgres-replica", PG_PORT, "TCP"),
+    ("postgres-replica", "postgres-primary", PG_PORT, "TCP"),
+    ("operator", "postgres-primary", 8000, "TCP"),
+    ("operator", "postgres-replica", PG_PORT, "TCP"),
+    ("prometheus", "gateway", "metrics", "TCP"),
+    ("prometheus", "ingest", "metrics", "TCP"),
+    ("prometheus", "query", "metrics", "TCP"),
+    ("prometheus", "postgres-primary", 9187, "TCP"),
+    ("gateway", "dns", 53, "UDP"),
+    ("ingest", "dns", 53, "UDP"),
+    ("query", "dns", 53, "UDP"),
+)
+NETWORK_DENIED = (
+    ("client", "query", "grpc", "TCP"),
+    ("client", "ingest", "grpc", "TCP"),
+    ("client", "ingest", "metrics", "TCP"),
+    ("client", "postgres-primary", PG_PORT, "TCP"),
+    ("gateway", "ingest", "grpc", "TCP"),
+    ("gateway", "postgres-primary", PG_PORT, "TCP"),
+    ("writer", "query", "grpc", "TCP"),
+)
 
 
 @dataclasses.dataclass
@@ -84,12 +174,30 @@ class Expectation:
     autoscaled: tuple = ()
     # If set, every Deployment must have exactly this many replicas.
     replicas: int | None = None
+    # "sqlite": one file on one node's volume; "postgres": a CloudNativePG
+    # Cluster across nodes.
+    store: str = "sqlite"
+    # Deployments that must be spread over nodes (hard) and have a PDB.
+    spread: tuple = ()
+    # A Deployment an HPA scales must not set `replicas:` (applying the
+    # overlay would reset the HPA's count).
+    hpa_owns_replicas: bool = False
+    # NetworkPolicies per NETWORK_ALLOWED / NETWORK_DENIED.
+    network_policies: bool = False
+    # Simulate a drain of every node (simulate_drains).
+    drain: bool = False
 
 
 EXPECTATIONS = {
     "dev": Expectation(token_secret_rendered=True, replicas=1),
     "prod": Expectation(token_secret_rendered=False,
                         autoscaled=("gateway", "query-service")),
+    "ha": Expectation(token_secret_rendered=False,
+                      autoscaled=("gateway", "query-service"),
+                      store="postgres",
+                      spread=("gateway", "ingest-service", "query-service"),
+                      hpa_owns_replicas=True, network_policies=True,
+                      drain=True),
 }
 REQUIRED_OVERLAYS = tuple(EXPECTATIONS)
 
@@ -206,6 +314,352 @@ def selector_matches(selector, labels):
     return True
 
 
+def label_selector_selects(selector, labels):
+    """A LabelSelector where, unlike a Service's selector, {} selects all."""
+    if selector == {}:
+        return True
+    return selector_matches(selector, labels)
+
+
+def scaled(value, total):
+    """A PDB's minAvailable/maxUnavailable: an int or "N%" of total, the
+    percentage rounded up as the disruption controller does."""
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-int(value[:-1]) * total // 100)
+    return int(value)
+
+
+def hard_spread_rules(spec):
+    """The pod spec's hard rules for spreading over nodes: ("skew", maxSkew,
+    selector, honor_taints) for DoNotSchedule topologySpreadConstraints and
+    ("anti", selector) for required podAntiAffinity, on the hostname key."""
+    rules = []
+    for c in spec.get("topologySpreadConstraints") or []:
+        if (c.get("topologyKey") == HOSTNAME_KEY
+                and c.get("whenUnsatisfiable") == "DoNotSchedule"):
+            rules.append(("skew", int(c.get("maxSkew", 1)),
+                          c.get("labelSelector") or {},
+                          c.get("nodeTaintsPolicy") == "Honor"))
+    anti = ((spec.get("affinity") or {}).get("podAntiAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution") or []
+    for term in anti:
+        if term.get("topologyKey") == HOSTNAME_KEY:
+            rules.append(("anti", term.get("labelSelector") or {}))
+    return rules
+
+
+def required_pod_affinity(spec):
+    """Selectors of required podAffinity terms on the hostname key."""
+    terms = ((spec.get("affinity") or {}).get("podAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution") or []
+    return [t.get("labelSelector") or {} for t in terms
+            if t.get("topologyKey") == HOSTNAME_KEY]
+
+
+def cluster_spread_rules(cluster):
+    """A CloudNativePG Cluster's hard spread: its instance pods' required
+    anti-affinity (affinity.enablePodAntiAffinity, default on, with
+    podAntiAffinityType required; topologyKey default hostname) and its
+    topologySpreadConstraints."""
+    name = cluster["metadata"]["name"]
+    spec = cluster.get("spec") or {}
+    affinity = spec.get("affinity") or {}
+    rules = hard_spread_rules(spec)
+    if (affinity.get("enablePodAntiAffinity", True) is not False
+            and affinity.get("podAntiAffinityType") == "required"
+            and affinity.get("topologyKey", HOSTNAME_KEY) == HOSTNAME_KEY):
+        rules.append(("anti", {"matchLabels": {
+            "cnpg.io/cluster": name, "cnpg.io/podRole": "instance"}}))
+    return rules
+
+
+def pg_pod_labels(cluster_name, role):
+    return {"cnpg.io/cluster": cluster_name, "cnpg.io/podRole": "instance",
+            "cnpg.io/instanceRole": role, "role": role}
+
+
+@dataclasses.dataclass
+class Workload:
+    """What the drain simulation schedules: a Deployment or the instances
+    of a Cluster."""
+    name: str
+    labels: dict
+    counts: tuple  # replica counts to simulate, lowest first
+    rules: list  # hard_spread_rules / cluster_spread_rules
+    affinity: list  # required_pod_affinity
+    cluster: str | None = None  # set for a Cluster's instances
+
+
+@dataclasses.dataclass
+class Pod:
+    workload: Workload
+    labels: dict
+    node: str | None  # None: pending, nowhere to schedule it
+
+
+@dataclasses.dataclass
+class Budget:
+    name: str
+    selector: dict
+    min_available: object = None
+    max_unavailable: object = None
+
+
+def drain_model(docs):
+    """(workloads, budgets) of the rendered objects: every Deployment (at
+    its HPA's minReplicas and maxReplicas, or its replicas) and every
+    CloudNativePG Cluster's instances; the rendered PodDisruptionBudgets and
+    the two the operator creates per Cluster unless enablePDB is false: the
+    primary's (minAvailable 1) and, from 3 instances, the standbys'
+    (minAvailable instances - 2)."""
+    hpas = {}
+    for hpa in docs:
+        if hpa["kind"] == "HorizontalPodAutoscaler":
+            spec = hpa.get("spec") or {}
+            hpas[(spec.get("scaleTargetRef") or {}).get("name")] = spec
+    workloads, budgets = [], []
+    for d in docs:
+        name = d.get("metadata", {}).get("name", "")
+        if d["kind"] == "Deployment":
+            template = d["spec"].get("template") or {}
+            spec = template.get("spec") or {}
+            hpa = hpas.get(name)
+            counts = ((hpa.get("minReplicas", 1), hpa["maxReplicas"])
+                      if hpa else (d["spec"].get("replicas", 1),))
+            workloads.append(Workload(
+                name, (template.get("metadata") or {}).get("labels") or {},
+                counts, hard_spread_rules(spec),
+                required_pod_affinity(spec)))
+        elif (d["kind"] == "Cluster"
+              and d.get("apiVersion") == CNPG_API_VERSION):
+            spec = d.get("spec") or {}
+            instances = int(spec.get("instances", 1))
+            workloads.append(Workload(
+                name, pg_pod_labels(name, "replica"), (instances,),
+                cluster_spread_rules(d), [], cluster=name))
+            if spec.get("enablePDB", True) is not False:
+                budgets.append(Budget(
+                    f"{name}-primary", {"matchLabels": {
+                        "cnpg.io/cluster": name,
+                        "cnpg.io/instanceRole": "primary"}}, min_available=1))
+                if instances >= 3:
+                    budgets.append(Budget(
+                        name, {"matchLabels": {
+                            "cnpg.io/cluster": name,
+                            "cnpg.io/instanceRole": "replica"}},
+                        min_available=instances - 2))
+        elif d["kind"] == "PodDisruptionBudget":
+            spec = d.get("spec") or {}
+            budgets.append(Budget(name, spec.get("selector") or {},
+                                  spec.get("minAvailable"),
+                                  spec.get("maxUnavailable")))
+    workloads.sort(key=lambda w: w.name)
+    return workloads, budgets
+
+
+def schedule(workload, labels, pods, nodes, cordoned):
+    """The node the scheduler may put a new pod on, or None: hard rules
+    first, then the node with fewest pods of the workload, then of all."""
+    candidates = []
+    for node in nodes:
+        if node in cordoned:
+            continue
+        ok = True
+        for rule in workload.rules:
+            if rule[0] == "anti":
+                ok &= not any(p.node == node and label_selector_selects(
+                    rule[1], p.labels) for p in pods)
+            else:
+                _, max_skew, selector, honor = rule
+                domains = [n for n in nodes if not (honor and n in cordoned)]
+                count = {n: sum(1 for p in pods if p.node == n and
+                                label_selector_selects(selector, p.labels))
+                         for n in domains}
+                ok &= count[node] + 1 - min(count.values()) <= max_skew
+        for selector in workload.affinity:
+            matching = [p for p in pods if p.node is not None and
+                        label_selector_selects(selector, p.labels)]
+            if matching:
+                ok &= any(p.node == node for p in matching)
+            else:  # The first such pod may go anywhere if it matches itself.
+                ok &= label_selector_selects(selector, labels)
+        if ok:
+            candidates.append(node)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda n: (
+        sum(1 for p in pods if p.node == n and p.workload is workload),
+        sum(1 for p in pods if p.node == n), nodes.index(n)))
+
+
+def disruptions_allowed(budget, pods):
+    """How many more of the budget's pods an eviction may take down now.
+    Placed pods count as healthy (the replacement started and got ready)."""
+    matched = [p for p in pods if label_selector_selects(budget.selector,
+                                                         p.labels)]
+    healthy = sum(1 for p in matched if p.node is not None)
+    if budget.min_available is not None:
+        desired = scaled(budget.min_available, len(matched))
+    else:
+        desired = len(matched) - scaled(budget.max_unavailable or 0,
+                                        len(matched))
+    return healthy - desired
+
+
+def simulate_drain(workloads, budgets, node_count, scenario, drained):
+    """Places every workload's pods (scenario: index into its counts, 0 the
+    lowest, -1 the highest) on node-1..node-N, cordons `drained` and evicts
+    its pods one at a time as `kubectl drain` does, each only when every
+    budget allows it. Returns None when the node empties, else why not."""
+    nodes = [f"node-{i}" for i in range(1, node_count + 1)]
+    pods = []
+    for w in workloads:
+        for i in range(w.counts[scenario]):
+            labels = dict(w.labels)
+            if w.cluster is not None and i == 0:
+                labels = pg_pod_labels(w.cluster, "primary")
+            node = schedule(w, labels, pods, nodes, set())
+            if node is None:
+                return (f"{w.name}: replica {i + 1} of {w.counts[scenario]} "
+                        f"fits on no node")
+            pods.append(Pod(w, labels, node))
+    # The operator switches the primary over to a standby on another node
+    # when its node is cordoned; then the old primary is a standby.
+    for p in pods:
+        if p.node == drained and p.labels.get("cnpg.io/instanceRole") == (
+                "primary"):
+            standby = next((q for q in pods if q.workload is p.workload and
+                            q.node not in (None, drained)), None)
+            if standby is not None:
+                p.labels, standby.labels = standby.labels, p.labels
+    while True:
+        on_node = [p for p in pods if p.node == drained]
+        if not on_node:
+            return None
+        blocked = set()
+        for p in on_node:
+            covering = [b for b in budgets
+                        if label_selector_selects(b.selector, p.labels)]
+            if len(covering) > 1:
+                return (f"a {p.workload.name} pod is selected by "
+                        f"{len(covering)} PodDisruptionBudgets "
+                        f"({', '.join(sorted(b.name for b in covering))}): "
+                        "the eviction API refuses to evict it")
+            if covering and disruptions_allowed(covering[0], pods) < 1:
+                blocked.add(covering[0].name)
+                continue
+            pods.remove(p)
+            labels = dict(p.labels)
+            if p.workload.cluster is not None:
+                labels = pg_pod_labels(p.workload.cluster, "replica")
+            pods.append(Pod(p.workload, labels, schedule(
+                p.workload, labels, pods, nodes, {drained})))
+            break
+        else:
+            pending = sorted({p.workload.name for p in pods
+                              if p.node is None})
+            return (f"draining {drained} never finishes: "
+                    + ", ".join(f"PodDisruptionBudget/{b}"
+                                for b in sorted(blocked))
+                    + (" allows" if len(blocked) == 1 else " allow")
+                    + " no eviction"
+                    + (f" (pending, nowhere to schedule: "
+                       f"{', '.join(pending)})" if pending else ""))
+
+
+def simulate_drains(docs):
+    """simulate_drain of every node, at the lowest and the highest replica
+    counts, for each cluster size in DRAIN_NODE_COUNTS: the first problem
+    per size."""
+    workloads, budgets = drain_model(docs)
+    problems = []
+    for node_count in DRAIN_NODE_COUNTS:
+        problems += [
+            f"{node_count} nodes, {label} replica counts: {why}"
+            for scenario, label in ((0, "lowest"), (-1, "highest"))
+            for why in (simulate_drain(workloads, budgets, node_count,
+                                       scenario, f"node-{i}")
+                        for i in range(1, node_count + 1))
+            if why is not None][:1]
+    return problems
+
+
+@dataclasses.dataclass
+class Peer:
+    """One end of a connection for the NetworkPolicy checks."""
+    name: str
+    namespace: str
+    labels: dict
+    named_ports: dict  # container port name -> number
+    roles: dict = dataclasses.field(default_factory=dict)  # grpc/metrics
+
+
+def peer_selected(peer_spec, peer, policy_namespace):
+    """A NetworkPolicyPeer against a pod (ipBlock selects no pod)."""
+    if "ipBlock" in peer_spec:
+        return False
+    ns_selector = peer_spec.get("namespaceSelector")
+    if ns_selector is None:
+        ns_ok = peer.namespace == policy_namespace
+    else:
+        ns_ok = label_selector_selects(
+            ns_selector, {"kubernetes.io/metadata.name": peer.namespace})
+    pod_selector = peer_spec.get("podSelector")
+    return ns_ok and (pod_selector is None or label_selector_selects(
+        pod_selector, peer.labels))
+
+
+def port_selected(port_spec, port, protocol, destination):
+    if port_spec.get("protocol", "TCP") != protocol:
+        return False
+    value = port_spec.get("port")
+    if value is None:
+        return True
+    if isinstance(value, str):
+        value = destination.named_ports.get(value)
+        return value == port
+    return value <= port <= port_spec.get("endPort", value)
+
+
+def policy_allows(policies, direction, subject, other, port, protocol,
+                  destination):
+    """Whether the NetworkPolicies of subject's namespace let `direction`
+    ("Ingress"/"Egress") traffic between subject and other through."""
+    applicable = []
+    for pol in policies:
+        spec = pol.get("spec") or {}
+        types = spec.get("policyTypes") or (
+            ["Ingress"] + (["Egress"] if "egress" in spec else []))
+        if (pol["metadata"].get("namespace") == subject.namespace
+                and direction in types and label_selector_selects(
+                    spec.get("podSelector") or {}, subject.labels)):
+            applicable.append(pol)
+    if not applicable:
+        return True
+    key, peers_key = (("ingress", "from") if direction == "Ingress"
+                      else ("egress", "to"))
+    for pol in applicable:
+        for rule in pol["spec"].get(key) or []:
+            peers = rule.get(peers_key)
+            if peers and not any(peer_selected(p, other,
+                                               pol["metadata"]["namespace"])
+                                 for p in peers):
+                continue
+            ports = rule.get("ports")
+            if ports and not any(port_selected(p, port, protocol,
+                                               destination) for p in ports):
+                continue
+            return True
+    return False
+
+
+def connection_allowed(policies, source, destination, port, protocol):
+    return (policy_allows(policies, "Egress", source, destination, port,
+                          protocol, destination)
+            and policy_allows(policies, "Ingress", destination, source, port,
+                              protocol, destination))
+
+
 class Checker:
     """Checks one rendered overlay; problems collect in self.errors."""
 
@@ -237,8 +691,17 @@ class Checker:
         self.check_services()
         self.check_gateway_query_addr()
         self.check_ingest()
-        self.check_store_colocation()
+        if self.expect.store == "sqlite":
+            self.check_store_colocation()
+        else:
+            self.check_postgres_store()
         self.check_autoscaling()
+        self.check_spread()
+        if self.expect.network_policies:
+            self.check_network_policies()
+        if self.expect.drain:
+            for problem in simulate_drains(self.docs):
+                self.error("drain", problem)
         return self.errors
 
     # ---- containers -------------------------------------------------------
@@ -330,10 +793,12 @@ class Checker:
                        f"listen on ({sorted(ports.values())})")
 
         grpc_port = ports.get(info["grpc"])
-        for probe_name in ("livenessProbe", "readinessProbe"):
+        # A startupProbe is optional; if there is one, it probes the same.
+        for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
             probe = c.get(probe_name)
             if not probe:
-                self.error(where, f"no {probe_name}")
+                if probe_name != "startupProbe":
+                    self.error(where, f"no {probe_name}")
                 continue
             grpc = probe.get("grpc")
             if grpc is None:
@@ -375,7 +840,7 @@ class Checker:
             self.error(where, "capabilities.drop does not contain ALL")
 
         mounts = {m.get("mountPath"): m for m in c.get("volumeMounts", [])}
-        if binary in STORE_BINARIES:
+        if binary in STORE_BINARIES and self.expect.store == "sqlite":
             db = env.get("EVTRADE_DB")
             if not db or not db.startswith("/"):
                 self.error(where, f"EVTRADE_DB={db!r}: set an absolute path "
@@ -516,18 +981,26 @@ class Checker:
 
     def check_ingest(self):
         ingest = self.binary_deployments("ingest_service")
+        sqlite = self.expect.store == "sqlite"
         if len(ingest) != 1:
             self.error("ingest", f"{len(ingest)} Deployments run "
-                       "ingest_service; there must be exactly one writer")
+                       "ingest_service; there must be exactly one"
+                       + (" writer" if sqlite else ""))
         for dep, pod, c, env in ingest:
             where = f"Deployment/{dep['metadata']['name']}"
             spec = dep.get("spec", {})
-            if spec.get("replicas", 1) != 1:
+            if sqlite and spec.get("replicas", 1) != 1:
                 self.error(where, f"replicas {spec.get('replicas')}: ingest "
                            "is one writer (replicas: 1)")
-            if (spec.get("strategy") or {}).get("type") != "Recreate":
+            if sqlite and (spec.get("strategy") or {}).get(
+                    "type") != "Recreate":
                 self.error(where, "strategy is not Recreate: a rollout would "
                            "run two writers")
+            if not sqlite and spec.get("replicas",
+                                       1) < MIN_INGEST_REPLICAS_HA:
+                self.error(where, f"replicas {spec.get('replicas', 1)}: run "
+                           f"at least {MIN_INGEST_REPLICAS_HA} writers, one "
+                           "per node, so that losing a node keeps ingest up")
             self.check_token(where, pod, c, env)
 
     def check_token(self, where, pod, c, env):
@@ -621,9 +1094,19 @@ class Checker:
                 self.error(f"HorizontalPodAutoscaler/{name}",
                            f"scaleTargetRef {ref} is no rendered Deployment")
         for dep, *_ in self.binary_deployments("ingest_service"):
-            if dep["metadata"]["name"] in targets:
+            if (self.expect.store == "sqlite"
+                    and dep["metadata"]["name"] in targets):
                 self.error(f"Deployment/{dep['metadata']['name']}",
                            "ingest is autoscaled: there must be one writer")
+        if self.expect.hpa_owns_replicas:
+            for name, hpa in sorted(targets.items()):
+                dep = self.objects("Deployment").get(name)
+                if dep is not None and "replicas" in dep["spec"]:
+                    self.error(f"Deployment/{name}",
+                               f"replicas {dep['spec']['replicas']} set "
+                               "although HorizontalPodAutoscaler/"
+                               f"{hpa['metadata']['name']} owns the count: "
+                               "every apply would reset it")
         for name in self.expect.autoscaled:
             dep = self.objects("Deployment").get(name)
             if dep is None:
@@ -642,6 +1125,230 @@ class Checker:
                     for p in self.objects("PodDisruptionBudget").values()):
                 self.error(f"Deployment/{name}", "no PodDisruptionBudget "
                            "selects its pods")
+
+    def has_budget(self, labels):
+        return any(selector_matches(p.get("spec", {}).get("selector"), labels)
+                   for p in self.objects("PodDisruptionBudget").values())
+
+    def check_spread(self):
+        for name in self.expect.spread:
+            dep = self.objects("Deployment").get(name)
+            if dep is None:
+                self.error(f"Deployment/{name}", "not rendered")
+                continue
+            template = dep["spec"].get("template") or {}
+            labels = (template.get("metadata") or {}).get("labels") or {}
+            rules = hard_spread_rules(template.get("spec") or {})
+            if not any(label_selector_selects(r[2] if r[0] == "skew"
+                                              else r[1], labels)
+                       for r in rules):
+                self.error(f"Deployment/{name}", "not spread over nodes: add "
+                           "a topologySpreadConstraint on "
+                           f"{HOSTNAME_KEY} with whenUnsatisfiable: "
+                           "DoNotSchedule (or a required podAntiAffinity) "
+                           "selecting its pods")
+            if name not in self.expect.autoscaled and not self.has_budget(
+                    labels):
+                self.error(f"Deployment/{name}", "no PodDisruptionBudget "
+                           "selects its pods")
+
+    # ---- PostgreSQL store -------------------------------------------------
+
+    def secret_file(self, pod, c, path):
+        """(Secret name, key) of the file `path` if it lies on a mounted
+        Secret volume, else None."""
+        if not path:
+            return None
+        mount_dir, file_name = posixpath.split(path)
+        mount = next((m for m in c.get("volumeMounts", [])
+                      if m.get("mountPath") == mount_dir), None)
+        volumes = {v.get("name"): v for v in pod["spec"].get("volumes", [])}
+        secret = (volumes.get(mount.get("name")) or {}).get(
+            "secret") if mount else None
+        if secret is None:
+            return None
+        key = file_name
+        if secret.get("items"):
+            item = next((i for i in secret["items"]
+                         if i.get("path") == file_name), None)
+            if item is None:
+                return None
+            key = item.get("key")
+        return secret.get("secretName"), key
+
+    def check_postgres_store(self):
+        clusters = [d for d in self.docs if d["kind"] == "Cluster"
+                    and d.get("apiVersion") == CNPG_API_VERSION]
+        if len(clusters) != 1:
+            self.error("store", f"{len(clusters)} CloudNativePG Clusters "
+                       f"({CNPG_API_VERSION}) rendered; the PostgreSQL store "
+                       "needs exactly one")
+            return
+        cluster = clusters[0]
+        name = cluster["metadata"]["name"]
+        spec = cluster.get("spec") or {}
+        where = f"Cluster/{name}"
+        instances = spec.get("instances", 1)
+        if instances < MIN_PG_INSTANCES:
+            self.error(where, f"instances {instances}: a primary and hot "
+                       f"standbys need at least {MIN_PG_INSTANCES}")
+        if not cluster_spread_rules(cluster):
+            self.error(where, "instances not spread over nodes: set "
+                       "affinity.enablePodAntiAffinity with "
+                       "podAntiAffinityType: required and topologyKey "
+                       f"{HOSTNAME_KEY} (or DoNotSchedule "
+                       "topologySpreadConstraints)")
+        if not (spec.get("storage") or {}).get("size"):
+            self.error(where, "no storage.size")
+        resources = spec.get("resources") or {}
+        for kind in ("requests", "limits"):
+            for res in ("cpu", "memory"):
+                if res not in (resources.get(kind) or {}):
+                    self.error(where, f"no resources.{kind}.{res}")
+        initdb = (spec.get("bootstrap") or {}).get("initdb") or {}
+        if (initdb.get("database"), initdb.get("owner")) != (PG_DATABASE,
+                                                             PG_OWNER):
+            self.error(where, "bootstrap.initdb creates database "
+                       f"{initdb.get('database')!r} owned by "
+                       f"{initdb.get('owner')!r}; the services use "
+                       f"{PG_DATABASE!r} owned by {PG_OWNER!r}")
+        if spec.get("enablePDB") is False:
+            self.error(where, "enablePDB is false: a drain would stop the "
+                       "primary without a switchover")
+        for binary in STORE_BINARIES:
+            for dep, pod, c, env in self.binary_deployments(binary):
+                self.check_pg_connection(dep, pod, c, env, binary, name)
+        for pvc_name, pvc in sorted(
+                self.objects("PersistentVolumeClaim").items()):
+            if "ReadWriteOnce" in (pvc.get("spec") or {}).get(
+                    "accessModes", []):
+                self.error(f"PersistentVolumeClaim/{pvc_name}",
+                           "ReadWriteOnce ties its pods to one node; the "
+                           "services need no volume on PostgreSQL")
+        for dep_name, dep in sorted(self.objects("Deployment").items()):
+            spec = (dep["spec"].get("template") or {}).get("spec") or {}
+            for v in spec.get("volumes") or []:
+                if "persistentVolumeClaim" in v:
+                    self.error(f"Deployment/{dep_name}", "mounts "
+                               "PersistentVolumeClaim "
+                               f"{v['persistentVolumeClaim'].get('claimName')}"
+                               ": its pods would follow a node's volume")
+            if required_pod_affinity(spec):
+                self.error(f"Deployment/{dep_name}", "required podAffinity "
+                           "pins its pods next to others; the PostgreSQL "
+                           "store needs none")
+
+    def check_pg_connection(self, dep, pod, c, env, binary, cluster):
+        where = (f"Deployment/{dep['metadata']['name']} "
+                 f"container {c.get('name')}")
+        uri = env.get("EVTRADE_DB") or ""
+        parsed = urllib.parse.urlsplit(uri)
+        if parsed.scheme not in ("postgresql", "postgres"):
+            self.error(where, f"EVTRADE_DB={uri!r} is not a libpq URI "
+                       "(postgresql://host:port/dbname?...)")
+            return
+        service = cluster + PG_SERVICE_SUFFIX[binary]
+        host = parsed.hostname or ""
+        if host.split(".")[0] != service:
+            role = ("the primary" if service.endswith("-rw")
+                    else "the hot standbys")
+            self.error(where, f"EVTRADE_DB host {host!r}: {binary} uses "
+                       f"{service} ({role})")
+        if parsed.port not in (None, PG_PORT):
+            self.error(where, f"EVTRADE_DB port {parsed.port}: PostgreSQL "
+                       f"listens on {PG_PORT}")
+        if parsed.path.lstrip("/") != PG_DATABASE:
+            self.error(where, f"EVTRADE_DB database "
+                       f"{parsed.path.lstrip('/')!r} is not {PG_DATABASE!r}")
+        params = urllib.parse.parse_qs(parsed.query)
+        secret = f"{cluster}-app"
+        if parsed.password is not None or "password" in params:
+            self.error(where, "EVTRADE_DB carries a password: take it from "
+                       f"the Secret {secret} (PGPASSWORD or "
+                       "EVTRADE_DB_PASSWORD_FILE)")
+        env_vars = {e.get("name"): e for e in c.get("env") or []}
+
+        def from_secret(var, key):
+            ref = ((env_vars.get(var) or {}).get("valueFrom") or {}).get(
+                "secretKeyRef") or {}
+            return (ref.get("name"), ref.get("key")) == (secret, key)
+
+        if parsed.username:
+            if parsed.username != PG_OWNER:
+                self.error(where, f"EVTRADE_DB user {parsed.username!r} is "
+                           f"not the database owner {PG_OWNER!r}")
+        elif not from_secret("PGUSER", "username"):
+            self.error(where, f"no database user: PGUSER from the Secret "
+                       f"{secret} (key username), or {PG_OWNER}@ in "
+                       "EVTRADE_DB")
+        if not (from_secret("PGPASSWORD", "password") or self.secret_file(
+                pod, c, env.get("EVTRADE_DB_PASSWORD_FILE")) == (secret,
+                                                                 "password")):
+            self.error(where, "no database password from the Secret "
+                       f"{secret} (key password): set PGPASSWORD from a "
+                       "secretKeyRef, or EVTRADE_DB_PASSWORD_FILE to a file "
+                       "of a Secret volume")
+        root_cert = (params.get("sslrootcert") or [None])[0]
+        if root_cert and self.secret_file(pod, c, root_cert) is None:
+            self.error(where, f"sslrootcert {root_cert} is no file of a "
+                       "mounted Secret volume")
+
+    # ---- network policies -------------------------------------------------
+
+    def network_peers(self):
+        peers = {name: Peer(name, ns, labels, ports)
+                 for name, (ns, labels, ports) in EXTERNAL_PEERS.items()}
+        for dep, pod, c, binary, env, ports in self.containers:
+            info = BINARIES[binary]
+            peers[SERVICE_PEERS[binary]] = Peer(
+                SERVICE_PEERS[binary],
+                dep["metadata"].get("namespace", "default"),
+                pod.get("metadata", {}).get("labels") or {},
+                {p["name"]: p.get("containerPort")
+                 for p in c.get("ports", []) if "name" in p},
+                {"grpc": ports.get(info["grpc"]),
+                 "metrics": ports.get(info["metrics"])})
+        for d in self.docs:
+            if d["kind"] == "Cluster" and d.get(
+                    "apiVersion") == CNPG_API_VERSION:
+                for role in ("primary", "replica"):
+                    peers[f"postgres-{role}"] = Peer(
+                        f"postgres-{role}",
+                        d["metadata"].get("namespace", "default"),
+                        pg_pod_labels(d["metadata"]["name"], role),
+                        PG_POD_PORTS)
+        return peers
+
+    def check_network_policies(self):
+        policies = list(self.objects("NetworkPolicy").values())
+        if not any((p.get("spec") or {}).get("podSelector") == {}
+                   and "Ingress" in (p["spec"].get("policyTypes") or [])
+                   and not p["spec"].get("ingress") for p in policies):
+            self.error("NetworkPolicy", "no default-deny ingress policy "
+                       "(podSelector: {}, policyTypes: [Ingress], no ingress "
+                       "rules)")
+        peers = self.network_peers()
+        missing = set()
+        for expected, connections in ((True, NETWORK_ALLOWED),
+                                      (False, NETWORK_DENIED)):
+            for source, destination, port, protocol in connections:
+                src, dst = peers.get(source), peers.get(destination)
+                if src is None or dst is None:
+                    missing |= {n for n in (source, destination)
+                                if n not in peers}
+                    continue
+                number = (dst.roles.get(port) if isinstance(port, str)
+                          else port)
+                allowed = connection_allowed(policies, src, dst, number,
+                                             protocol)
+                if allowed != expected:
+                    verdict = {True: "allowed", False: "blocked"}
+                    self.error("NetworkPolicy", f"{source} -> {destination} "
+                               f"port {number}/{protocol} is "
+                               f"{verdict[allowed]}; it must be "
+                               f"{verdict[expected]}")
+        for name in sorted(missing):
+            self.error("NetworkPolicy", f"no {name} pods to check")
 
 
 def check_overlay(overlay, docs, flags=None, image_paths=None):

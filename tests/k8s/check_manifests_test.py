@@ -48,8 +48,8 @@ class CheckManifestsTest(unittest.TestCase):
     def setUpClass(cls):
         kubectl = cm.find_kubectl(None)
         overlays = cm.overlay_dirs(K8S_DIR)
-        cls.rendered = {o: cm.render(kubectl, overlays[o]) for o in ("dev",
-                                                                     "prod")}
+        cls.rendered = {o: cm.render(kubectl, overlays[o])
+                        for o in ("dev", "prod", "ha")}
 
     def broken(self, overlay, mutate):
         """Errors for `overlay` after mutate(docs) on a deep copy."""
@@ -84,6 +84,16 @@ class CheckManifestsTest(unittest.TestCase):
             "[prod] Deployment/gateway container gateway: livenessProbe.grpc."
             "port 8080 is not the gRPC port 50050 "
             "(EVTRADE_LISTEN=0.0.0.0:50050)")
+
+    def test_startup_probe_on_wrong_port(self):
+        def mutate(d):
+            container(d, "query-service")["startupProbe"]["grpc"][
+                "port"] = 9092
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Deployment/query-service container query-service: "
+            "startupProbe.grpc.port 9092 is not the gRPC port 50052 "
+            "(EVTRADE_LISTEN=0.0.0.0:50052)")
 
     def test_http_probe_is_not_grpc(self):
         def mutate(d):
@@ -262,6 +272,262 @@ class CheckManifestsTest(unittest.TestCase):
             "[prod] Deployment/query-service: no PodDisruptionBudget selects "
             "its pods")
 
+    # ---- ha: PostgreSQL across nodes --------------------------------------
+
+    def test_ha_cluster_instances(self):
+        # One instance: no standby to switch over to, so the operator's
+        # primary budget blocks every drain of its node.
+        self.assertFails(
+            "ha", lambda d: find(d, "Cluster", "evtrade-db")["spec"].update(
+                instances=1),
+            "[ha] Cluster/evtrade-db: instances 1: a primary and hot standbys "
+            "need at least 3",
+            *(f"[ha] drain: {n} nodes, lowest replica counts: draining "
+              "node-1 never finishes: PodDisruptionBudget/evtrade-db-primary "
+              "allows no eviction" for n in (3, 4, 5)))
+
+    def test_ha_cluster_spread_only_preferred(self):
+        self.assertFails(
+            "ha", lambda d: find(d, "Cluster", "evtrade-db")["spec"][
+                "affinity"].update(podAntiAffinityType="preferred"),
+            "[ha] Cluster/evtrade-db: instances not spread over nodes: set "
+            "affinity.enablePodAntiAffinity with podAntiAffinityType: "
+            "required and topologyKey kubernetes.io/hostname (or "
+            "DoNotSchedule topologySpreadConstraints)")
+
+    def test_ha_cluster_bootstrap_storage_resources_budgets(self):
+        def mutate(d):
+            spec = find(d, "Cluster", "evtrade-db")["spec"]
+            spec["bootstrap"]["initdb"]["owner"] = "app"
+            spec["resources"].pop("limits")
+            spec["storage"].pop("size")
+            spec["enablePDB"] = False
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Cluster/evtrade-db: no storage.size",
+            "[ha] Cluster/evtrade-db: no resources.limits.cpu",
+            "[ha] Cluster/evtrade-db: no resources.limits.memory",
+            "[ha] Cluster/evtrade-db: bootstrap.initdb creates database "
+            "'evtrade' owned by 'app'; the services use 'evtrade' owned by "
+            "'evtrade'",
+            "[ha] Cluster/evtrade-db: enablePDB is false: a drain would stop "
+            "the primary without a switchover")
+
+    def test_ha_no_cluster(self):
+        self.assertFails(
+            "ha", lambda d: d.remove(find(d, "Cluster", "evtrade-db")),
+            "[ha] store: 0 CloudNativePG Clusters (postgresql.cnpg.io/v1) "
+            "rendered; the PostgreSQL store needs exactly one",
+            "[ha] NetworkPolicy: no postgres-primary pods to check",
+            "[ha] NetworkPolicy: no postgres-replica pods to check")
+
+    def test_ha_ingest_one_writer_is_not_enough(self):
+        self.assertFails(
+            "ha", lambda d: find(d, "Deployment", "ingest-service")[
+                "spec"].update(replicas=1),
+            "[ha] Deployment/ingest-service: replicas 1: run at least 2 "
+            "writers, one per node, so that losing a node keeps ingest up")
+
+    def test_ha_replicas_where_hpa_owns_them(self):
+        self.assertFails(
+            "ha", lambda d: find(d, "Deployment", "query-service")[
+                "spec"].update(replicas=2),
+            "[ha] Deployment/query-service: replicas 2 set although "
+            "HorizontalPodAutoscaler/query-service owns the count: every "
+            "apply would reset it")
+
+    def test_ha_password_in_uri(self):
+        def mutate(d):
+            data = configmap(d, "ingest-service-config")["data"]
+            data["EVTRADE_DB"] = data["EVTRADE_DB"].replace(
+                "postgresql://", "postgresql://evtrade:s3cret@")
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Deployment/ingest-service container ingest-service: "
+            "EVTRADE_DB carries a password: take it from the Secret "
+            "evtrade-db-app (PGPASSWORD or EVTRADE_DB_PASSWORD_FILE)")
+
+    def test_ha_password_not_from_the_operators_secret(self):
+        def mutate(d):
+            env = {e["name"]: e for e in container(d, "query-service")["env"]}
+            env["PGPASSWORD"]["valueFrom"]["secretKeyRef"][
+                "name"] = "evtrade-db-superuser"
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Deployment/query-service container query-service: no "
+            "database password from the Secret evtrade-db-app (key "
+            "password): set PGPASSWORD from a secretKeyRef, or "
+            "EVTRADE_DB_PASSWORD_FILE to a file of a Secret volume")
+
+    def test_ha_password_file_from_the_operators_secret_passes(self):
+        def mutate(d):
+            spec = find(d, "Deployment", "ingest-service")["spec"][
+                "template"]["spec"]
+            c = spec["containers"][0]
+            c["env"] = [e for e in c["env"] if e["name"] != "PGPASSWORD"]
+            c["env"].append({"name": "EVTRADE_DB_PASSWORD_FILE",
+                             "value": "/etc/evtrade/db/password"})
+            c["volumeMounts"].append({"name": "db", "readOnly": True,
+                                      "mountPath": "/etc/evtrade/db"})
+            spec["volumes"].append({"name": "db", "secret": {
+                "secretName": "evtrade-db-app"}})
+        self.assertEqual(self.broken("ha", mutate), [])
+
+    def test_ha_query_on_the_primary(self):
+        def mutate(d):
+            data = configmap(d, "query-service-config")["data"]
+            data["EVTRADE_DB"] = data["EVTRADE_DB"].replace(
+                "-ro:", "-rw:").replace("/evtrade?", "/postgres?")
+        self.assertFails(
+            "ha", mutate,
+            "[ha] Deployment/query-service container query-service: "
+            "EVTRADE_DB host 'evtrade-db-rw': query_service uses "
+            "evtrade-db-ro (the hot standbys)",
+            "[ha] Deployment/query-service container query-service: "
+            "EVTRADE_DB database 'postgres' is not 'evtrade'")
+
+    def test_ha_sqlite_volume_and_pod_affinity(self):
+        prod = self.rendered["prod"]
+
+        def mutate(d):
+            d.append(copy.deepcopy(find(prod, "PersistentVolumeClaim",
+                                        "evtrade-store")))
+            find(d, "Deployment", "query-service")["spec"]["template"][
+                "spec"]["affinity"] = copy.deepcopy(find(
+                    prod, "Deployment", "query-service")["spec"]["template"][
+                        "spec"]["affinity"])
+        # The query pods' affinity names a label no pod has: they fit
+        # nowhere, which the drain check reports too.
+        self.assertFails(
+            "ha", mutate,
+            "[ha] PersistentVolumeClaim/evtrade-store: ReadWriteOnce ties "
+            "its pods to one node; the services need no volume on "
+            "PostgreSQL",
+            "[ha] Deployment/query-service: required podAffinity pins its "
+            "pods next to others; the PostgreSQL store needs none",
+            *(f"[ha] drain: {n} nodes, lowest replica counts: "
+              "query-service: replica 1 of 2 fits on no node"
+              for n in (3, 4, 5)))
+
+    def test_ha_service_not_spread(self):
+        self.assertFails(
+            "ha", lambda d: find(d, "Deployment", "query-service")["spec"][
+                "template"]["spec"].pop("topologySpreadConstraints"),
+            "[ha] Deployment/query-service: not spread over nodes: add a "
+            "topologySpreadConstraint on kubernetes.io/hostname with "
+            "whenUnsatisfiable: DoNotSchedule (or a required "
+            "podAntiAffinity) selecting its pods")
+
+    def test_ha_ingest_without_budget(self):
+        self.assertFails(
+            "ha", lambda d: d.remove(
+                find(d, "PodDisruptionBudget", "ingest-service")),
+            "[ha] Deployment/ingest-service: no PodDisruptionBudget selects "
+            "its pods")
+
+    def test_ha_budget_that_blocks_drains(self):
+        # minAvailable 2 of 2 ingest replicas: no ingest pod may ever go.
+        # (On 3 nodes the PostgreSQL instance evicted first has nowhere to
+        # go: one instance per node.)
+        def mutate(d):
+            find(d, "PodDisruptionBudget", "ingest-service")["spec"] = {
+                "minAvailable": 2,
+                "selector": {"matchLabels": {"app": "ingest-service"}}}
+        self.assertFails(
+            "ha", mutate,
+            "[ha] drain: 3 nodes, lowest replica counts: draining node-1 "
+            "never finishes: PodDisruptionBudget/ingest-service allows no "
+            "eviction (pending, nowhere to schedule: evtrade-db)",
+            "[ha] drain: 4 nodes, lowest replica counts: draining node-2 "
+            "never finishes: PodDisruptionBudget/ingest-service allows no "
+            "eviction",
+            "[ha] drain: 5 nodes, lowest replica counts: draining node-1 "
+            "never finishes: PodDisruptionBudget/ingest-service allows no "
+            "eviction")
+
+    def test_prod_sqlite_layout_cannot_drain(self):
+        # The finding of issue 10: the store's node never drains, since the
+        # last query pod's replacement cannot leave it.
+        self.assertEqual(cm.simulate_drains(self.rendered["prod"]), [
+            f"{n} nodes, lowest replica counts: draining node-3 never "
+            "finishes: PodDisruptionBudget/query-service allows no eviction "
+            "(pending, nowhere to schedule: ingest-service, query-service)"
+            for n in (3, 4, 5)])
+
+    def test_drain_respects_overlapping_budgets_and_percentages(self):
+        deployment = find(self.rendered["ha"], "Deployment", "gateway")
+        budget = find(self.rendered["ha"], "PodDisruptionBudget", "gateway")
+        docs = [deployment, budget]
+        self.assertEqual(cm.simulate_drains(docs), [])
+        second = copy.deepcopy(budget)
+        second["metadata"]["name"] = "gateway-too"
+        self.assertEqual(cm.simulate_drains(docs + [second]), [
+            f"{n} nodes, lowest replica counts: a gateway pod is selected "
+            "by 2 PodDisruptionBudgets (gateway, gateway-too): the eviction "
+            "API refuses to evict it" for n in (3, 4, 5)])
+        self.assertEqual(cm.scaled("50%", 3), 2)  # rounded up
+        self.assertEqual(cm.scaled(1, 3), 1)
+
+    def test_ha_network_default_deny(self):
+        self.assertFails(
+            "ha", lambda d: d.remove(
+                find(d, "NetworkPolicy", "default-deny-ingress")),
+            "[ha] NetworkPolicy: no default-deny ingress policy "
+            "(podSelector: {}, policyTypes: [Ingress], no ingress rules)")
+
+    def test_ha_network_query_open_to_all(self):
+        def mutate(d):
+            for rule in find(d, "NetworkPolicy", "query-ingress")["spec"][
+                    "ingress"]:
+                if rule["ports"] == [{"port": "grpc"}]:
+                    rule.pop("from")
+        self.assertFails(
+            "ha", mutate,
+            "[ha] NetworkPolicy: client -> query port 50052/TCP is allowed; "
+            "it must be blocked",
+            "[ha] NetworkPolicy: writer -> query port 50052/TCP is allowed; "
+            "it must be blocked")
+
+    def test_ha_network_postgres_closed_to_services(self):
+        def mutate(d):
+            for rule in find(d, "NetworkPolicy", "postgres-ingress")["spec"][
+                    "ingress"]:
+                rule["from"] = [p for p in rule["from"]
+                                if "matchExpressions" not in p.get(
+                                    "podSelector", {})]
+        self.assertFails(
+            "ha", mutate,
+            "[ha] NetworkPolicy: ingest -> postgres-primary port 5432/TCP is "
+            "blocked; it must be allowed",
+            "[ha] NetworkPolicy: query -> postgres-replica port 5432/TCP is "
+            "blocked; it must be allowed")
+
+    def test_ha_network_egress_without_dns(self):
+        def mutate(d):
+            find(d, "NetworkPolicy", "services-egress-dns")["spec"][
+                "egress"][0]["ports"] = [{"port": 53, "protocol": "TCP"}]
+        self.assertFails(
+            "ha", mutate,
+            *(f"[ha] NetworkPolicy: {s} -> dns port 53/UDP is blocked; it "
+              "must be allowed" for s in ("gateway", "ingest", "query")))
+
+    def test_ha_network_gateway_may_not_reach_postgres(self):
+        def mutate(d):
+            egress = find(d, "NetworkPolicy", "gateway-egress")["spec"][
+                "egress"]
+            egress.append({"to": [{"podSelector": {"matchLabels": {
+                "cnpg.io/cluster": "evtrade-db"}}}]})
+            for rule in find(d, "NetworkPolicy", "postgres-ingress")["spec"][
+                    "ingress"]:
+                for peer in rule["from"]:
+                    for e in peer.get("podSelector", {}).get(
+                            "matchExpressions", []):
+                        e["values"].append("gateway")
+        self.assertFails(
+            "ha", mutate,
+            "[ha] NetworkPolicy: gateway -> postgres-primary port 5432/TCP "
+            "is allowed; it must be blocked")
+
     def test_dev_replicas(self):
         def mutate(d):
             find(d, "Deployment", "gateway")["spec"]["replicas"] = 3
@@ -348,12 +614,13 @@ class CheckManifestsTest(unittest.TestCase):
                 f.write(text.replace(probe + "50052", probe + "50051"))
             proc = self.run_script(k8s)
             self.assertEqual(proc.returncode, 1, proc.stderr)
-            self.assertEqual(proc.stdout.splitlines()[-2:],
-                             ["dev: FAILED", "prod: FAILED"])
+            self.assertEqual(proc.stdout.splitlines()[-3:],
+                             ["dev: FAILED", "ha: FAILED", "prod: FAILED"])
             self.assertEqual(proc.stderr.splitlines(), [
                 f"[{o}] Deployment/query-service container query-service: "
                 "readinessProbe.grpc.port 50051 is not the gRPC port 50052 "
-                "(EVTRADE_LISTEN=0.0.0.0:50052)" for o in ("dev", "prod")])
+                "(EVTRADE_LISTEN=0.0.0.0:50052)"
+                for o in ("dev", "ha", "prod")])
 
     def test_unrenderable_overlay_and_missing_overlay(self):
         with tempfile.TemporaryDirectory() as tmp:
