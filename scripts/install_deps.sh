@@ -14,6 +14,9 @@ packages=(
   libabsl-dev zlib1g-dev
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
+  # PostgreSQL store: libpq to talk to it; the server (initdb, pg_ctl,
+  # pg_basebackup) for the tests and a local run
+  libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
   # tests

@@ -97,9 +97,9 @@ std::vector<v1::TradeRecord> FixtureBatch2() {
 }
 
 absl::StatusOr<std::unique_ptr<InProcessQueryServer>>
-InProcessQueryServer::Start(const std::string& db_path, int worker_threads) {
+InProcessQueryServer::Start(const std::string& db, int worker_threads) {
   query::QueryServiceConfig config;
-  config.db_path = db_path;
+  config.store.db = db;
   config.worker_threads = worker_threads;
   auto service = query::QueryServiceImpl::Create(config);
   if (!service.ok()) return service.status();
@@ -122,8 +122,8 @@ InProcessQueryServer::~InProcessQueryServer() {
 
 InProcessQueryServer* SharedQueryServerSuite::server_ = nullptr;
 
-void SharedQueryServerSuite::StartSharedServer(const std::string& db_path) {
-  auto server = InProcessQueryServer::Start(db_path);
+void SharedQueryServerSuite::StartSharedServer(const std::string& db) {
+  auto server = InProcessQueryServer::Start(db);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = server->release();
 }

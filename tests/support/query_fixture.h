@@ -1,5 +1,5 @@
 // The query tests' small store: records written through the real writer
-// (SqliteIngestStore), and an in-process QueryService with a real stub.
+// (either backend), and an in-process QueryService with a real stub.
 #ifndef EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
 #define EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
 
@@ -43,11 +43,12 @@ std::vector<v1::TradeRecord> FixtureBatch1();
 // Revises CHN's World BEV row of 2021-11 from 1000 to 4000 (40 units).
 std::vector<v1::TradeRecord> FixtureBatch2();
 
-// A QueryService on an in-process gRPC server over the store at `db_path`.
+// A QueryService on an in-process gRPC server over the store `db` (as
+// --db: a SQLite file or a PostgreSQL URI).
 class InProcessQueryServer {
  public:
   static absl::StatusOr<std::unique_ptr<InProcessQueryServer>> Start(
-      const std::string& db_path, int worker_threads = 2);
+      const std::string& db, int worker_threads = 2);
   ~InProcessQueryServer();
 
   v1::QueryService::Stub& stub() { return *stub_; }
@@ -65,7 +66,7 @@ class InProcessQueryServer {
 class SharedQueryServerSuite : public ::testing::Test {
  protected:
   // Fails the calling test (ASSERT) when the server cannot start.
-  static void StartSharedServer(const std::string& db_path);
+  static void StartSharedServer(const std::string& db);
   static void TearDownTestSuite();
   static v1::QueryService::Stub& stub() { return server_->stub(); }
 

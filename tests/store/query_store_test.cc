@@ -1,35 +1,36 @@
-// SqliteQueryStore: snapshots are whole batches and never wait for the
-// writer; errors come back as statuses.
-#include "common/store/sqlite_query_store.h"
+// QueryStore on both backends: snapshots are whole batches and never wait
+// for the writer; errors come back as statuses.
+#include "common/store/query_store.h"
 
 #include <fstream>
 #include <string>
 
-#include "common/store/sqlite_database.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "absl/strings/str_cat.h"
+#include "common/store/open_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
+#include "tests/support/process.h"
 #include "tests/support/query_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade::store {
 namespace {
 
-class SqliteQueryStoreTest : public ::testing::Test {
+class QueryStoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    db_path_ = testing::MakeTempDir("sqlite_query_store") + "/s.db";
-    SqliteStoreConfig config;
-    config.path = db_path_;
-    auto ingest = SqliteIngestStore::Open(config);
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    config_.db = *db;
+    auto ingest = OpenIngestStore(config_);
     ASSERT_TRUE(ingest.ok()) << ingest.status();
     ingest_ = *std::move(ingest);
     auto version =
         testing::IngestBatch(*ingest_, testing::FixtureBatch1(), "one");
     ASSERT_TRUE(version.ok()) << version.status();
     version_ = *version;
-    SqliteQueryStoreOptions options;
-    options.db_path = db_path_;
-    auto reader = SqliteQueryStore::Open(options);
+    readers_ = std::make_unique<QueryStoreFactory>(config_);
+    auto reader = readers_->Open();
     ASSERT_TRUE(reader.ok()) << reader.status();
     reader_ = *std::move(reader);
   }
@@ -45,13 +46,16 @@ class SqliteQueryStoreTest : public ::testing::Test {
     return filter;
   }
 
-  std::string db_path_;
-  std::unique_ptr<SqliteIngestStore> ingest_;
+  StoreConfig config_;
+  std::unique_ptr<IngestStore> ingest_;
   int64_t version_ = 0;
-  std::unique_ptr<SqliteQueryStore> reader_;
+  std::unique_ptr<QueryStoreFactory> readers_;
+  std::unique_ptr<QueryStore> reader_;
 };
 
-TEST_F(SqliteQueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(QueryStoreTest);
+
+TEST_P(QueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
   auto snapshot = reader_->BeginSnapshot();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   EXPECT_EQ((*snapshot)->data_version(), version_);
@@ -93,7 +97,7 @@ TEST_F(SqliteQueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
   EXPECT_EQ(info->record_count, 22);
 }
 
-TEST_F(SqliteQueryStoreTest, TotalsRankingsAndRecordsFromTheRollups) {
+TEST_P(QueryStoreTest, TotalsRankingsAndRecordsFromTheRollups) {
   auto snapshot = reader_->BeginSnapshot();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   auto has = (*snapshot)->HasReporter("JPN");
@@ -125,13 +129,57 @@ TEST_F(SqliteQueryStoreTest, TotalsRankingsAndRecordsFromTheRollups) {
   EXPECT_EQ((*records)[1].record.reporter(), "JPN");
 }
 
-TEST(SqliteQueryStoreOpenTest, UnusablePathIsAStatusNotAnException) {
+TEST(QueryStoreOpenTest, UnusableSqlitePathIsAStatusNotAnException) {
   const std::string dir = testing::MakeTempDir("sqlite_query_store_open");
   std::ofstream(dir + "/a_file") << "not a folder";
-  SqliteQueryStoreOptions options;
-  options.db_path = dir + "/a_file/s.db";
-  auto store = SqliteQueryStore::Open(options);
+  StoreConfig config;
+  config.db = dir + "/a_file/s.db";
+  auto store = QueryStoreFactory(config).Open();
   EXPECT_FALSE(store.ok());
+}
+
+TEST(QueryStoreOpenTest, BadPostgresUriIsInvalidArgument) {
+  StoreConfig config;
+  config.db = "postgresql://127.0.0.1:notaport/x?nosuchoption=1";
+  auto store = QueryStoreFactory(config).Open();
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Readers of a database without the schema: the factory says not ready,
+// a snapshot fails FAILED_PRECONDITION; once the ingest side has migrated,
+// both succeed on the same store (no restart).
+TEST(QueryStorePostgresTest, WaitsForTheSchemaOfTheIngestSide) {
+  absl::StatusOr<std::string> db =
+      testing::FreshStore(testing::Backend::kPostgres);
+  ASSERT_TRUE(db.ok()) << db.status();
+  StoreConfig config;
+  config.db = *db;
+  QueryStoreFactory readers(config);
+  EXPECT_EQ(readers.SchemaReady().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto reader = readers.Open();
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->BeginSnapshot().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto ingest = OpenIngestStore(config);
+  ASSERT_TRUE(ingest.ok()) << ingest.status();
+  EXPECT_TRUE(readers.SchemaReady().ok());
+  auto snapshot = (*reader)->BeginSnapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_EQ((*snapshot)->data_version(), 0);
+}
+
+TEST(QueryStorePostgresTest, UnreachableServerIsUnavailable) {
+  StoreConfig config;
+  config.db =
+      absl::StrCat("postgresql://postgres@127.0.0.1:", testing::PickFreePort(),
+                   "/evtrade?connect_timeout=2");
+  QueryStoreFactory readers(config);
+  EXPECT_EQ(readers.SchemaReady().code(), absl::StatusCode::kUnavailable);
+  auto reader = readers.Open();
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->BeginSnapshot().status().code(),
+            absl::StatusCode::kUnavailable);
 }
 
 }  // namespace
