@@ -406,14 +406,15 @@ absl::StatusOr<std::unique_ptr<QuerySnapshot>> PgQueryStore::BeginSnapshot() {
     // A replica behind what this process already answered: wait for its
     // replay rather than let a caller see data_version go back.
     db_->RollbackQuietly();
-    if (absl::Now() + pause > deadline) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
       return absl::UnavailableError(
           absl::StrCat("begin snapshot: this replica is at data_version ",
                        *version, ", behind data_version ", floor,
                        " already served; it did not catch up within ",
                        absl::FormatDuration(options_.replica_wait), "; retry"));
     }
-    absl::SleepFor(pause);
+    absl::SleepFor(std::min(pause, left));
     pause = std::min(pause * 2, absl::Milliseconds(100));
   }
 }
