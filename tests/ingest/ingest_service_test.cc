@@ -1,5 +1,6 @@
-// IngestService in-process: a real server on 127.0.0.1 port 0, the real
-// SQLite store in a temporary folder, called through the real client.
+// IngestService in-process: a real server on 127.0.0.1 port 0, a real store
+// (a SQLite file in a temporary folder, or a fresh PostgreSQL database),
+// called through the real client.
 #include "ingest_service/ingest_service.h"
 
 #include <grpcpp/grpcpp.h>
@@ -10,13 +11,15 @@
 #include <thread>
 #include <vector>
 
-#include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
 #include "common/client/ingest_client.h"
+#include "common/store/open_store.h"
+#include "common/store/rollup_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/ingest_server.h"
 #include "tests/support/paths.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade {
 namespace {
@@ -47,10 +50,12 @@ MATCHER_P2(RecordErrorIs, index, field, "") {
   return arg.index() == index && arg.field() == field && !arg.reason().empty();
 }
 
-class IngestServiceTest : public ::testing::Test {
+class IngestServiceTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    db_path_ = testing::MakeTempDir("ingest_service") + "/evtrade.db";
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_path_ = *db;
     StartService();
   }
 
@@ -94,18 +99,25 @@ class IngestServiceTest : public ::testing::Test {
 
   // What a reader of the store sees.
   int64_t Count(const std::string& sql) {
-    SQLite::Database db(db_path_, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
+    store::StoreConfig config;
+    config.db = db_path_;
+    absl::StatusOr<std::vector<store::SqlRows>> rows =
+        store::RunStoreSql(config, {sql});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (!rows.ok() || (*rows)[0].size() != 1) return -1;
+    return std::stoll((*rows)[0][0][0]);
   }
   int64_t RecordCount() { return Count("SELECT COUNT(*) FROM records"); }
   int64_t BatchCount() { return Count("SELECT COUNT(*) FROM batches"); }
 
-  std::string db_path_;
+  std::string db_path_;  // as --db: a SQLite file or a PostgreSQL URI
   std::unique_ptr<testing::InProcessIngestServer> server_;
   std::string address_;
 };
 
-TEST_F(IngestServiceTest, InsertsEveryRecordOfAMultiMessageStream) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(IngestServiceTest);
+
+TEST_P(IngestServiceTest, InsertsEveryRecordOfAMultiMessageStream) {
   auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
                            Rec("CHN", "GBR", "870380", 2022, 11, 2000, 20)},
                           {Rec("CHN", "W00", "870380", 2022, 11, 5000, 50)}});
@@ -122,7 +134,7 @@ TEST_F(IngestServiceTest, InsertsEveryRecordOfAMultiMessageStream) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 8000);
 }
 
-TEST_F(IngestServiceTest, CountsRevisionsAndUnchangedRecordsExactly) {
+TEST_P(IngestServiceTest, CountsRevisionsAndUnchangedRecordsExactly) {
   ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
                        Rec("CHN", "GBR", "870380", 2022, 11, 2000, 20)}})
                   .ok());
@@ -142,7 +154,7 @@ TEST_F(IngestServiceTest, CountsRevisionsAndUnchangedRecordsExactly) {
   EXPECT_EQ(Count("SELECT value_usd FROM record_revisions"), 2000);
 }
 
-TEST_F(IngestServiceTest, RejectsEachInvalidFieldByNameAndCommitsTheRest) {
+TEST_P(IngestServiceTest, RejectsEachInvalidFieldByNameAndCommitsTheRest) {
   std::vector<v1::TradeRecord> records = {
       Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),  // 0 valid
       Rec("XYZ", "BEL", "870380", 2022, 11, 1000, 10),  // 1 unknown country
@@ -178,7 +190,7 @@ TEST_F(IngestServiceTest, RejectsEachInvalidFieldByNameAndCommitsTheRest) {
   EXPECT_EQ(Count("SELECT rejected FROM batches WHERE batch_id = 1"), 9);
 }
 
-TEST_F(IngestServiceTest, CapsTheErrorListButCountsEveryRejection) {
+TEST_P(IngestServiceTest, CapsTheErrorListButCountsEveryRejection) {
   std::vector<v1::TradeRecord> bad(1005,
                                    Rec("CHN", "BEL", "870380", 2022, 13, 1, 1));
   auto response = Ingest({bad, {Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}});
@@ -190,7 +202,7 @@ TEST_F(IngestServiceTest, CapsTheErrorListButCountsEveryRejection) {
   EXPECT_EQ(response->errors(999).index(), 999);
 }
 
-TEST_F(IngestServiceTest, FillsAnEmptySourceFromTheStream) {
+TEST_P(IngestServiceTest, FillsAnEmptySourceFromTheStream) {
   v1::TradeRecord labelled = Rec("CHN", "BEL", "870380", 2022, 11, 1, 1);
   labelled.set_source("own-label");
   auto response =
@@ -208,7 +220,7 @@ TEST_F(IngestServiceTest, FillsAnEmptySourceFromTheStream) {
             1);
 }
 
-TEST_F(IngestServiceTest, ReplaysARequestIdWithoutWritingAgain) {
+TEST_P(IngestServiceTest, ReplaysARequestIdWithoutWritingAgain) {
   const IngestOptions options{.request_id = "load-2022-11"};
   auto first = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
                         Rec("CHN", "GBR", "870380", 2022, 11, 13, 20)}},
@@ -227,7 +239,7 @@ TEST_F(IngestServiceTest, ReplaysARequestIdWithoutWritingAgain) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 1013);
 }
 
-TEST_F(IngestServiceTest, ReplaysARequestIdAfterARestart) {
+TEST_P(IngestServiceTest, ReplaysARequestIdAfterARestart) {
   const IngestOptions options{.request_id = "load-once"};
   auto first =
       Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10)}}, options);
@@ -251,7 +263,7 @@ TEST_F(IngestServiceTest, ReplaysARequestIdAfterARestart) {
   EXPECT_EQ(third->updated(), 1);
 }
 
-TEST_F(IngestServiceTest, AllOrNothingWritesNothingWhenOneRecordIsInvalid) {
+TEST_P(IngestServiceTest, AllOrNothingWritesNothingWhenOneRecordIsInvalid) {
   auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10),
                            Rec("CHN", "BEL", "870380", 2022, 13, 1000, 10)},
                           {Rec("CHN", "GBR", "870380", 2022, 11, 1000, 10),
@@ -275,7 +287,7 @@ TEST_F(IngestServiceTest, AllOrNothingWritesNothingWhenOneRecordIsInvalid) {
   EXPECT_EQ(retry->inserted(), 1);
 }
 
-TEST_F(IngestServiceTest, RefusesMissingAndWrongTokensWithoutWriting) {
+TEST_P(IngestServiceTest, RefusesMissingAndWrongTokensWithoutWriting) {
   for (const std::string token : {"", "wrong-token", "s3cret-token-and-more"}) {
     IngestClient client = Client(token);
     auto response =
@@ -301,7 +313,7 @@ TEST_F(IngestServiceTest, RefusesMissingAndWrongTokensWithoutWriting) {
   EXPECT_EQ(BatchCount(), 0);
 }
 
-TEST_F(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
+TEST_P(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
   std::vector<v1::TradeRecord> too_many;
   for (int i = 0; i < 10001; ++i) {
     too_many.push_back(
@@ -316,7 +328,7 @@ TEST_F(IngestServiceTest, RefusesAnOverLimitMessageAndWritesNothing) {
   EXPECT_EQ(BatchCount(), 0);
 }
 
-TEST_F(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
+TEST_P(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
   // A raw stub without a client-side send limit, so the service's 16 MiB
   // message limit is what refuses the message.
   grpc::ChannelArguments args;
@@ -347,7 +359,7 @@ TEST_F(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
   EXPECT_EQ(BatchCount(), 0);
 }
 
-TEST_F(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
+TEST_P(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
   IngestClient client = Client();
   std::unique_ptr<IngestStream> stream = client.StartIngest({});
   ASSERT_TRUE(stream->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
@@ -362,7 +374,7 @@ TEST_F(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE partner = 'BEL'"), 0);
 }
 
-TEST_F(IngestServiceTest, StreamPastItsDeadlineIsRolledBack) {
+TEST_P(IngestServiceTest, StreamPastItsDeadlineIsRolledBack) {
   IngestClient client = Client(kToken, absl::Milliseconds(300));
   std::unique_ptr<IngestStream> stream = client.StartIngest({});
   ASSERT_TRUE(stream->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
@@ -375,7 +387,7 @@ TEST_F(IngestServiceTest, StreamPastItsDeadlineIsRolledBack) {
   EXPECT_EQ(RecordCount(), 1);
 }
 
-TEST_F(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
+TEST_P(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
   IngestClient client = Client();
   std::unique_ptr<IngestStream> first = client.StartIngest({});
   ASSERT_TRUE(first->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
@@ -396,7 +408,7 @@ TEST_F(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 3);
 }
 
-TEST_F(IngestServiceTest, StreamWithoutMessagesCommitsNothing) {
+TEST_P(IngestServiceTest, StreamWithoutMessagesCommitsNothing) {
   auto channel =
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
   auto stub = v1::IngestService::NewStub(channel);
@@ -411,7 +423,7 @@ TEST_F(IngestServiceTest, StreamWithoutMessagesCommitsNothing) {
   EXPECT_EQ(BatchCount(), 0);
 }
 
-TEST_F(IngestServiceTest, EmptyImportWithARequestIdIsABatchOfNothing) {
+TEST_P(IngestServiceTest, EmptyImportWithARequestIdIsABatchOfNothing) {
   // The client always sends a first message, so the request id is kept and
   // a retry of an empty import replays.
   auto response = Ingest({}, {.request_id = "empty", .source = "none"});
@@ -426,7 +438,7 @@ TEST_F(IngestServiceTest, EmptyImportWithARequestIdIsABatchOfNothing) {
   EXPECT_EQ(RecordCount(), 0);
 }
 
-TEST_F(IngestServiceTest, ListsBatchesNewestFirstInPages) {
+TEST_P(IngestServiceTest, ListsBatchesNewestFirstInPages) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, i, i, 1)}},
                        {.request_id = absl::StrCat("r", i), .source = "s"})

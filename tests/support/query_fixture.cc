@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "common/domain/record_validation.h"
+#include "common/store/open_store.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::testing {
@@ -120,17 +121,38 @@ InProcessQueryServer::~InProcessQueryServer() {
   if (server_ != nullptr) server_->Shutdown();
 }
 
-InProcessQueryServer* SharedQueryServerSuite::server_ = nullptr;
+std::array<InProcessQueryServer*, 2> SharedQueryServerSuite::servers_ = {};
+Backend SharedQueryServerSuite::current_ = Backend::kSqlite;
 
-void SharedQueryServerSuite::StartSharedServer(const std::string& db) {
-  auto server = InProcessQueryServer::Start(db);
-  ASSERT_TRUE(server.ok()) << server.status();
-  server_ = server->release();
+void SharedQueryServerSuite::UseSharedServer(
+    const std::function<void(store::IngestStore&)>& fill) {
+  current_ = GetParam();
+  InProcessQueryServer*& server = servers_[static_cast<int>(current_)];
+  if (server != nullptr) return;
+  absl::StatusOr<std::string> db = FreshStore(current_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  {
+    store::StoreConfig config;
+    config.db = *db;
+    auto ingest = store::OpenIngestStore(config);
+    ASSERT_TRUE(ingest.ok()) << ingest.status();
+    fill(**ingest);
+    if (HasFatalFailure()) return;
+  }
+  auto started = InProcessQueryServer::Start(*db);
+  ASSERT_TRUE(started.ok()) << started.status();
+  server = started->release();
 }
 
 void SharedQueryServerSuite::TearDownTestSuite() {
-  delete server_;
-  server_ = nullptr;
+  for (InProcessQueryServer*& server : servers_) {
+    delete server;
+    server = nullptr;
+  }
+}
+
+v1::QueryService::Stub& SharedQueryServerSuite::stub() {
+  return servers_[static_cast<int>(current_)]->stub();
 }
 
 }  // namespace evtrade::testing

@@ -5,8 +5,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "query_service/query_service.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade::testing {
 
@@ -61,17 +64,21 @@ class InProcessQueryServer {
   std::unique_ptr<v1::QueryService::Stub> stub_;
 };
 
-// Base of a test suite whose tests share one in-process server: the
-// suite's SetUpTestSuite fills the store, then calls StartSharedServer.
-class SharedQueryServerSuite : public ::testing::Test {
+// Base of a test suite, run once per store backend, whose tests share one
+// in-process server per backend: the suite's SetUp calls UseSharedServer.
+class SharedQueryServerSuite : public ::testing::TestWithParam<Backend> {
  protected:
-  // Fails the calling test (ASSERT) when the server cannot start.
-  static void StartSharedServer(const std::string& db);
+  // The first test of each backend makes a fresh store, fills it with
+  // `fill` (which may ASSERT) and starts the server; later tests of that
+  // backend reuse both. Fails the calling test when that cannot be done.
+  void UseSharedServer(const std::function<void(store::IngestStore&)>& fill);
   static void TearDownTestSuite();
-  static v1::QueryService::Stub& stub() { return server_->stub(); }
+  // The current test's server.
+  static v1::QueryService::Stub& stub();
 
  private:
-  static InProcessQueryServer* server_;
+  static std::array<InProcessQueryServer*, 2> servers_;
+  static Backend current_;
 };
 
 // Calls one QueryService method (e.g. &v1::QueryService::Stub::GetSeries)
