@@ -67,6 +67,7 @@ absl::Status PgErrorToStatus(std::string_view sqlstate,
   }
   if (state == "40001" || state == "40P01") return absl::AbortedError(text);
   if (state == "23505") return absl::AlreadyExistsError(text);
+  if (state == "22003") return absl::OutOfRangeError(text);
   if (absl::StartsWith(state, "53")) return absl::ResourceExhaustedError(text);
   if (state == "25006" || state == "42P01" || absl::StartsWith(state, "28")) {
     return absl::FailedPreconditionError(text);

@@ -70,7 +70,8 @@ class PgRows {
 // no result at all), lock_timeout (55P03) and query_canceled (57014) ->
 // UNAVAILABLE (retry the call); serialization failures and deadlocks (40001,
 // 40P01) -> ABORTED (retry the transaction); unique violations (23505) ->
-// ALREADY_EXISTS; insufficient resources (53) -> RESOURCE_EXHAUSTED; a write
+// ALREADY_EXISTS; a BIGINT sum out of range (22003) -> OUT_OF_RANGE;
+// insufficient resources (53) -> RESOURCE_EXHAUSTED; a write
 // on a read-only standby (25006), a missing table (42P01) and
 // authentication (28) -> FAILED_PRECONDITION; anything else -> INTERNAL.
 absl::Status PgErrorToStatus(std::string_view sqlstate,

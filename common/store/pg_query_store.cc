@@ -1,7 +1,6 @@
 #include "common/store/pg_query_store.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/domain/areas.h"
 #include "common/store/pg_schema.h"
+#include "common/store/record_cells.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -330,22 +330,12 @@ class PgQueryStore::Snapshot final : public QuerySnapshot {
             " AND hs_code = ANY($7::text[]) AND period BETWEEN $4 AND $5"
             " AND manufacturer = $6",
             params, "monthly figures"));
-    std::map<std::pair<int, int>, Figures> cells;
+    RecordCells cells;
     for (int r = 0; r < rows.size(); ++r) {
-      const int period = static_cast<int>(rows.Int(r, 0));
-      const PowertrainClass cls = ClassifyHsCode(rows.Text(r, 1));
-      cells[{period, static_cast<int>(cls)}] +=
-          Figures{rows.Int(r, 2), rows.Int(r, 3)};
+      cells.Add(static_cast<int>(rows.Int(r, 0)), rows.Text(r, 1),
+                Figures{rows.Int(r, 2), rows.Int(r, 3)});
     }
-    std::vector<ClassMonthFigures> out;
-    for (const auto& [key, figures] : cells) {
-      ClassMonthFigures cell;
-      cell.month = Month::FromKey(key.first);
-      cell.cls = static_cast<PowertrainClass>(key.second);
-      cell.figures = figures;
-      out.push_back(cell);
-    }
-    return out;
+    return cells.Cells();
   }
 
   PgQueryStore& store_;

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
 #include "evtrade/v1/gateway_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -18,6 +17,7 @@
 #include "tests/support/ingest_server.h"
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade {
 namespace {
@@ -49,11 +49,14 @@ constexpr char kComtrade[] =
     "2022,11,CHN,GBR,X,870360,PHEV,50,7000,99,\n"
     "2022,10,CHN,W00,X,870380,BEV,,,1000000,\n";
 
-class EvtradeCliTest : public ::testing::Test {
+// Once per store backend behind the ingest service.
+class EvtradeCliTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
     dir_ = testing::MakeTempDir("evtrade_cli");
-    db_path_ = dir_ + "/evtrade.db";
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_path_ = *db;
     token_path_ = Write("ingest.token", std::string(kToken) + "\n");
     auto server = testing::InProcessIngestServer::Start(
         db_path_, IngestServiceConfig{.token = kToken});
@@ -100,8 +103,7 @@ class EvtradeCliTest : public ::testing::Test {
   }
 
   int64_t Count(const std::string& sql) {
-    SQLite::Database db(db_path_, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
+    return testing::StoreInt(db_path_, sql);
   }
 
   std::string dir_;
@@ -110,7 +112,9 @@ class EvtradeCliTest : public ::testing::Test {
   std::unique_ptr<testing::InProcessIngestServer> server_;
 };
 
-TEST_F(EvtradeCliTest, ImportsANativeFile) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(EvtradeCliTest);
+
+TEST_P(EvtradeCliTest, ImportsANativeFile) {
   const std::string file = Write("native.csv", kNative);
   CliResult r = Run({"import", file, "--source=test"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -126,7 +130,7 @@ TEST_F(EvtradeCliTest, ImportsANativeFile) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = 'test'"), 1);
 }
 
-TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
+TEST_P(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   const std::string file = WriteGzip("comtrade.csv.gz", kComtrade);
   CliResult r = Run({"import", file, "--batch-size=2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -147,7 +151,7 @@ TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   EXPECT_THAT(forced.err, HasSubstr("comtrade.csv.gz"));
 }
 
-TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
+TEST_P(EvtradeCliTest, ARequestIdMakesARetrySafe) {
   const std::string file = Write("native.csv", kNative);
   ASSERT_EQ(Run({"import", file, "--request-id=load-1"}).exit_code, 0);
   CliResult again = Run({"import", file, "--request-id=load-1"});
@@ -164,7 +168,7 @@ TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
                                    "rejected 0, batch 2, data version 2"));
 }
 
-TEST_F(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
+TEST_P(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
   // Line 3 spans two lines (quoted line break), so line numbers and stream
   // indexes drift apart; line 5 cannot be read at all.
   const std::string file = Write(
@@ -192,7 +196,7 @@ TEST_F(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 3);
 }
 
-TEST_F(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
+TEST_P(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
   const std::string file =
       Write("open_quote.csv",
             "reporter,partner,flow,hs_code,period,value_usd\n"
@@ -208,7 +212,7 @@ TEST_F(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
+TEST_P(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
   const std::string file =
       Write("one_bad.csv",
             "reporter,partner,flow,hs_code,period,value_usd\n"
@@ -223,7 +227,7 @@ TEST_F(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
 }
 
-TEST_F(EvtradeCliTest, DryRunValidatesWithoutAServer) {
+TEST_P(EvtradeCliTest, DryRunValidatesWithoutAServer) {
   const std::string good = Write("native.csv", kNative);
   const std::string bad =
       Write("bad.csv",
@@ -241,7 +245,7 @@ TEST_F(EvtradeCliTest, DryRunValidatesWithoutAServer) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, FailsClearlyOnUsageErrors) {
+TEST_P(EvtradeCliTest, FailsClearlyOnUsageErrors) {
   const std::string file = Write("native.csv", kNative);
   CliResult missing = Run({"import", dir_ + "/nope.csv"});
   EXPECT_EQ(missing.exit_code, 3);
@@ -261,7 +265,7 @@ TEST_F(EvtradeCliTest, FailsClearlyOnUsageErrors) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
+TEST_P(EvtradeCliTest, HelpExplainsEveryFlag) {
   CliResult top = Run({"--help"}, /*connect=*/false);
   EXPECT_EQ(top.exit_code, 0);
   for (const char* text : {"import FILE", "batches", "report", "exit codes"}) {
@@ -277,7 +281,7 @@ TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
   EXPECT_THAT(import.out, Not(HasSubstr("--gateway_addr")));
 }
 
-TEST_F(EvtradeCliTest, ListsBatches) {
+TEST_P(EvtradeCliTest, ListsBatches) {
   const std::string file = Write("native.csv", kNative);
   ASSERT_EQ(
       Run({"import", file, "--request-id=first", "--source=s1"}).exit_code, 0);
@@ -322,7 +326,7 @@ class FakeGateway final : public v1::GatewayService::Service {
   v1::GetMarketReportRequest last_request_;
 };
 
-TEST_F(EvtradeCliTest, PrintsTheGatewaysReport) {
+TEST_P(EvtradeCliTest, PrintsTheGatewaysReport) {
   FakeGateway gateway;
   grpc::ServerBuilder builder;
   int port = 0;

@@ -13,8 +13,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/client/ingest_client.h"
-#include "common/store/open_store.h"
-#include "common/store/rollup_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/ingest_server.h"
@@ -99,13 +97,7 @@ class IngestServiceTest : public ::testing::TestWithParam<testing::Backend> {
 
   // What a reader of the store sees.
   int64_t Count(const std::string& sql) {
-    store::StoreConfig config;
-    config.db = db_path_;
-    absl::StatusOr<std::vector<store::SqlRows>> rows =
-        store::RunStoreSql(config, {sql});
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    if (!rows.ok() || (*rows)[0].size() != 1) return -1;
-    return std::stoll((*rows)[0][0][0]);
+    return testing::StoreInt(db_path_, sql);
   }
   int64_t RecordCount() { return Count("SELECT COUNT(*) FROM records"); }
   int64_t BatchCount() { return Count("SELECT COUNT(*) FROM batches"); }

@@ -19,18 +19,8 @@
 namespace evtrade::store {
 namespace {
 
-// CHN's official BEV exports of 2021-11 (1000, 4000 after FixtureBatch2).
-SeriesFilter Bev202111() {
-  SeriesFilter filter;
-  filter.reporter = "CHN";
-  filter.classes = {PowertrainClass::kBev};
-  filter.first = Month{2021, 11};
-  filter.last = Month{2021, 11};
-  return filter;
-}
-
 int64_t Bev202111Value(QuerySnapshot& snapshot) {
-  auto cells = snapshot.MonthlyByClass(Bev202111());
+  auto cells = snapshot.MonthlyByClass(testing::ChnBev202111());
   EXPECT_TRUE(cells.ok()) << cells.status();
   return cells.ok() && cells->size() == 1 ? (*cells)[0].figures.value_usd : -1;
 }

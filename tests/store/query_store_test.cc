@@ -35,16 +35,7 @@ class QueryStoreTest : public ::testing::TestWithParam<testing::Backend> {
     reader_ = *std::move(reader);
   }
 
-  // CHN's official BEV exports of 2021-11 (the World row 1000, 4000 after
-  // FixtureBatch2).
-  static SeriesFilter Bev202111() {
-    SeriesFilter filter;
-    filter.reporter = "CHN";
-    filter.classes = {PowertrainClass::kBev};
-    filter.first = Month{2021, 11};
-    filter.last = Month{2021, 11};
-    return filter;
-  }
+  static SeriesFilter Bev202111() { return testing::ChnBev202111(); }
 
   StoreConfig config_;
   std::unique_ptr<IngestStore> ingest_;

@@ -97,6 +97,15 @@ std::vector<v1::TradeRecord> FixtureBatch2() {
   return {Rec("CHN", "W00", v1::FLOW_EXPORT, "870380", 2021, 11, 4000, 40)};
 }
 
+store::SeriesFilter ChnBev202111() {
+  store::SeriesFilter filter;
+  filter.reporter = "CHN";
+  filter.classes = {PowertrainClass::kBev};
+  filter.first = Month{2021, 11};
+  filter.last = Month{2021, 11};
+  return filter;
+}
+
 absl::StatusOr<std::unique_ptr<InProcessQueryServer>>
 InProcessQueryServer::Start(const std::string& db, int worker_threads) {
   query::QueryServiceConfig config;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/store/ingest_store.h"
+#include "common/store/query_store.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "query_service/query_service.h"
@@ -45,6 +46,10 @@ absl::StatusOr<int64_t> IngestBatch(store::IngestStore& store,
 std::vector<v1::TradeRecord> FixtureBatch1();
 // Revises CHN's World BEV row of 2021-11 from 1000 to 4000 (40 units).
 std::vector<v1::TradeRecord> FixtureBatch2();
+
+// The store read of CHN's official BEV exports of 2021-11: one cell, the
+// World row (1000; 4000 after FixtureBatch2).
+store::SeriesFilter ChnBev202111();
 
 // A QueryService on an in-process gRPC server over the store `db` (as
 // --db: a SQLite file or a PostgreSQL URI).

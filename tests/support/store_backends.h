@@ -5,6 +5,7 @@
 #ifndef EVTRADE_TESTS_SUPPORT_STORE_BACKENDS_H_
 #define EVTRADE_TESTS_SUPPORT_STORE_BACKENDS_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +21,10 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 // A --db value naming a fresh, empty store: a new SQLite file in a new temp
 // folder, or a new database on the shared PostgreSQL server.
 absl::StatusOr<std::string> FreshStore(Backend backend);
+
+// The single integer `sql` returns from the store `db` (as --db), read on a
+// connection of its own; -1 and a test failure when it cannot be read.
+int64_t StoreInt(const std::string& db, const std::string& sql);
 
 }  // namespace evtrade::testing
 
