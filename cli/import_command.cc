@@ -106,22 +106,14 @@ class Importer {
         if (!row->has_value()) break;
         ++rows_;
         if (auto* record = std::get_if<LineRecord>(&**row)) {
-          if (!Take(file, *record)) return FinishEarly();
+          if (std::optional<int> ended = Take(file, *record)) return *ended;
         } else {
           const RowError& error = std::get<RowError>(**row);
           if (error.kind == RowError::Kind::kSkipped) {
             ++skipped_;
           } else {
             AddLocalError({file, error.line, error.field, error.reason});
-            if (config_.all_or_nothing && !config_.dry_run) {
-              progress_->Clear();
-              PrintLocalErrors();
-              absl::PrintF(
-                  "all-or-nothing: a row could not be read; nothing "
-                  "written\n");
-              Abandon();
-              return kExitRejected;
-            }
+            if (RefusesAll()) return RefuseAll("could not be read");
           }
         }
         progress_->Update(rows_, done_bytes + reader.bytes_consumed());
@@ -135,23 +127,40 @@ class Importer {
     return std::nullopt;
   }
 
-  // One record read from `file`. False when the server has ended the stream.
-  bool Take(int file, const LineRecord& read) {
-    if (config_.dry_run) {
-      v1::TradeRecord record = read.record;
-      if (std::optional<FieldError> error = NormalizeAndValidate(record)) {
-        AddLocalError({file, read.line, error->field, error->reason});
-      } else {
-        ++valid_;
-      }
-      return true;
+  // One record read from `file`: validated here exactly as the server would
+  // (so an invalid row is named by FILE:LINE and never sent), then queued.
+  // nullopt to read on; else the exit code of an import that ended early:
+  // all-or-nothing refused, or the server ended the stream.
+  std::optional<int> Take(int file, const LineRecord& read) {
+    v1::TradeRecord record = read.record;
+    if (std::optional<FieldError> error = NormalizeAndValidate(record)) {
+      AddLocalError({file, read.line, error->field, error->reason});
+      if (RefusesAll()) return RefuseAll("is invalid");
+      return std::nullopt;
     }
+    ++valid_;
+    if (config_.dry_run) return std::nullopt;
     lines_.Add(sent_++, {file, read.line});
-    pending_.push_back(read.record);
-    if (static_cast<int>(pending_.size()) < config_.batch_size) return true;
+    pending_.push_back(std::move(record));
+    if (static_cast<int>(pending_.size()) < config_.batch_size) {
+      return std::nullopt;
+    }
     std::vector<v1::TradeRecord> message;
     message.swap(pending_);
-    return stream_->Send(std::move(message));
+    if (!stream_->Send(std::move(message))) return FinishEarly();
+    return std::nullopt;
+  }
+
+  // Whether one bad row ends the whole import (nothing is written).
+  bool RefusesAll() const { return config_.all_or_nothing && !config_.dry_run; }
+
+  // Cancels the stream, so the server commits nothing, and says why.
+  int RefuseAll(std::string_view what) {
+    progress_->Clear();
+    PrintLocalErrors();
+    absl::PrintF("all-or-nothing: a row %s; nothing written\n", what);
+    Abandon();
+    return kExitRejected;
   }
 
   void AddLocalError(LocalError error) {
@@ -171,6 +180,7 @@ class Importer {
   int Abandon() {
     if (stream_ != nullptr) {
       stream_->Cancel();
+      stream_.reset();
       absl::PrintF("import cancelled; nothing written\n");
     }
     return kExitFailed;
@@ -196,7 +206,7 @@ class Importer {
                    e.field.empty() ? "" : ": ", e.reason);
     }
     if (local_errors_total_ > static_cast<int64_t>(local_errors_.size())) {
-      absl::PrintF("... and %d more unreadable rows\n",
+      absl::PrintF("... and %d more rows not sent\n",
                    local_errors_total_ - local_errors_.size());
     }
   }
@@ -234,7 +244,8 @@ class Importer {
       absl::PrintF("skipped %d rows that break a total down\n", skipped_);
     }
     if (local_errors_total_ > 0) {
-      absl::PrintF("unreadable rows (not sent): %d\n", local_errors_total_);
+      absl::PrintF("rows not sent (unreadable or invalid): %d\n",
+                   local_errors_total_);
       PrintLocalErrors();
     }
     if (r.rejected() > 0) {

@@ -1,5 +1,7 @@
 #include "ingest_service/ingest_service.h"
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -62,17 +64,17 @@ void ToProto(const store::BatchInfo& info, v1::Batch& batch) {
 // message to the service's writer thread, where all store work and the
 // decision to read on or finish are made. Deletes itself in OnDone.
 class IngestServiceImpl::IngestReactor final
-    : public grpc::ServerReadReactor<v1::IngestRequest> {
+    : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   IngestReactor(IngestServiceImpl* service,
                 grpc::CallbackServerContext* context,
-                v1::IngestResponse* response)
-      : service_(service), context_(context), response_(response) {}
+                grpc::ByteBuffer* response)
+      : service_(service), context_(context), raw_response_(response) {}
 
   // Called once the stream holds the writer slot (any thread).
   void OnSlotGranted() {
     holds_slot_ = true;
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -100,14 +102,18 @@ class IngestServiceImpl::IngestReactor final
  private:
   // Writer thread from here on.
   void HandleMessage() {
-    if (const size_t bytes = request_.ByteSizeLong();
-        bytes > static_cast<size_t>(service_->config_.max_message_bytes)) {
+    const int64_t message_index = messages_++;
+    const size_t message_bytes = raw_request_.Length();  // parsing clears it
+    // A retry of a committed request id gets its stored answer before any
+    // other check: the first thing after parsing is the replay lookup.
+    if (!grpc::SerializationTraits<v1::IngestRequest>::Deserialize(
+             &raw_request_, &request_)
+             .ok()) {
       return Reply(grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("message of ", bytes, " bytes is over the limit of ",
-                       service_->config_.max_message_bytes,
-                       " bytes; send fewer records per message; nothing "
-                       "written")));
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("message ", message_index,
+                       " of the stream is not a valid IngestRequest (is "
+                       "every text field UTF-8?); nothing written")));
     }
     if (!started_) {
       started_ = true;
@@ -123,6 +129,16 @@ class IngestServiceImpl::IngestReactor final
       auto batch = service_->store_->BeginBatch(meta_);
       if (!batch.ok()) return Reply(ToGrpcStatus(batch.status()));
       batch_ = *std::move(batch);
+    }
+    if (message_bytes >
+        static_cast<size_t>(service_->config_.max_message_bytes)) {
+      return Reply(grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("message of ", message_bytes,
+                       " bytes is over the limit of ",
+                       service_->config_.max_message_bytes,
+                       " bytes; send fewer records per message; nothing "
+                       "written")));
     }
     if (request_.records_size() > service_->config_.max_records_per_message) {
       return Reply(grpc::Status(
@@ -155,13 +171,13 @@ class IngestServiceImpl::IngestReactor final
       }
     }
     request_.Clear();
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void Reject(int64_t index, const FieldError& error) {
     ++counts_.rejected;
-    if (response_->errors_size() < service_->config_.max_errors) {
-      v1::RecordError* out = response_->add_errors();
+    if (response_.errors_size() < service_->config_.max_errors) {
+      v1::RecordError* out = response_.add_errors();
       out->set_index(index);
       out->set_field(error.field);
       out->set_reason(error.reason);
@@ -184,21 +200,21 @@ class IngestServiceImpl::IngestReactor final
       return Reply(grpc::Status(grpc::StatusCode::CANCELLED,
                                 "stream cancelled; nothing written"));
     }
-    response_->set_received(counts_.received);
-    response_->set_rejected(counts_.rejected);
+    response_.set_received(counts_.received);
+    response_.set_rejected(counts_.rejected);
     if (!started_) return Reply(grpc::Status::OK);  // empty stream
     if (batch_ == nullptr) {
       // all_or_nothing with an invalid record: every record is refused.
-      response_->set_rejected(counts_.received);
+      response_.set_rejected(counts_.received);
       return Reply(grpc::Status::OK);
     }
-    response_->set_batch_id(batch_->batch_id());
-    response_->set_data_version(batch_->data_version());
-    response_->set_inserted(counts_.inserted);
-    response_->set_updated(counts_.updated);
-    response_->set_unchanged(counts_.unchanged);
+    response_.set_batch_id(batch_->batch_id());
+    response_.set_data_version(batch_->data_version());
+    response_.set_inserted(counts_.inserted);
+    response_.set_updated(counts_.updated);
+    response_.set_unchanged(counts_.unchanged);
     absl::StatusOr<store::BatchInfo> committed =
-        batch_->Commit(counts_, response_->SerializeAsString());
+        batch_->Commit(counts_, response_.SerializeAsString());
     batch_.reset();
     if (committed.ok()) return Reply(grpc::Status::OK);
     if (absl::IsAlreadyExists(committed.status())) {
@@ -206,20 +222,20 @@ class IngestServiceImpl::IngestReactor final
       auto stored = service_->store_->FindResponse(meta_.request_id);
       if (stored.ok() && stored->has_value()) return ReplyReplayed(**stored);
     }
-    response_->Clear();
+    response_.Clear();
     Reply(ToGrpcStatus(committed.status()));
   }
 
   void ReplyReplayed(const std::string& serialized) {
     batch_.reset();
-    if (!response_->ParseFromString(serialized)) {
-      response_->Clear();
+    if (!response_.ParseFromString(serialized)) {
+      response_.Clear();
       return Reply(
           grpc::Status(grpc::StatusCode::INTERNAL,
                        absl::StrCat("stored response of request_id ",
                                     meta_.request_id, " is unreadable")));
     }
-    response_->set_replayed(true);
+    response_.set_replayed(true);
     Reply(grpc::Status::OK);
   }
 
@@ -228,6 +244,15 @@ class IngestServiceImpl::IngestReactor final
   void Reply(const grpc::Status& status) {
     batch_.reset();
     ReleaseSlotIfHeld();
+    if (status.ok()) {
+      bool own_buffer = false;
+      if (grpc::Status serialized =
+              grpc::SerializationTraits<v1::IngestResponse>::Serialize(
+                  response_, raw_response_, &own_buffer);
+          !serialized.ok()) {
+        return Finish(serialized);
+      }
+    }
     Finish(status);
   }
 
@@ -239,11 +264,14 @@ class IngestServiceImpl::IngestReactor final
 
   IngestServiceImpl* const service_;
   grpc::CallbackServerContext* const context_;
-  v1::IngestResponse* const response_;
+  grpc::ByteBuffer* const raw_response_;
 
   // Touched by OnSlotGranted before the first read, then only on the writer
   // thread (each read is started by the task before).
+  grpc::ByteBuffer raw_request_;
   v1::IngestRequest request_;
+  v1::IngestResponse response_;
+  int64_t messages_ = 0;
   bool holds_slot_ = false;
   bool started_ = false;
   bool all_or_nothing_ = false;
@@ -283,8 +311,8 @@ grpc::Status IngestServiceImpl::Authenticate(
   return grpc::Status::OK;
 }
 
-grpc::ServerReadReactor<v1::IngestRequest>* IngestServiceImpl::Ingest(
-    grpc::CallbackServerContext* context, v1::IngestResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* IngestServiceImpl::Ingest(
+    grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
   auto* stream = new IngestReactor(this, context, response);
   if (grpc::Status auth = Authenticate(*context); !auth.ok()) {
     stream->Finish(auth);  // nothing read, nothing written

@@ -49,14 +49,24 @@ struct IngestServiceConfig {
 // IngestServiceConfig::max_message_bytes.
 inline constexpr int kTransportMessageLimitFactor = 4;
 
-class IngestServiceImpl final : public v1::IngestService::CallbackService {
+//
+// Ingest reads raw messages and parses them itself: gRPC reports a message
+// it cannot parse (e.g. a string field that is not UTF-8, which protobuf's
+// C++ serializer only logs) to a streaming reader exactly like the client's
+// half-close, and a half-close commits. Parsing here turns it into
+// INVALID_ARGUMENT for the whole stream.
+class IngestServiceImpl final
+    : public v1::IngestService::WithCallbackMethod_ListBatches<
+          v1::IngestService::WithRawCallbackMethod_Ingest<
+              v1::IngestService::Service>> {
  public:
   IngestServiceImpl(IngestServiceConfig config, store::IngestStore* store);
   ~IngestServiceImpl() override;
 
-  grpc::ServerReadReactor<v1::IngestRequest>* Ingest(
+  // Raw IngestRequest messages in, a serialized IngestResponse out.
+  grpc::ServerReadReactor<grpc::ByteBuffer>* Ingest(
       grpc::CallbackServerContext* context,
-      v1::IngestResponse* response) override;
+      grpc::ByteBuffer* response) override;
 
   grpc::ServerUnaryReactor* ListBatches(
       grpc::CallbackServerContext* context,

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -543,7 +544,9 @@ absl::StatusOr<v1::GetExporterRankingResponse> AnswerGetExporterRanking(
   auto measure = [&](const store::Figures& f) {
     return q.by_quantity ? f.quantity : f.value_usd;
   };
-  int64_t sum = 0;
+  // Every reporter's total fits int64 (common/domain/bounds.h); their sum
+  // need not.
+  absl::int128 sum = 0;
   for (const auto& row : rows) sum += measure(row.figures);
   SortRanked(rows, measure);
   ApplyLimit(rows, q.limit);

@@ -26,7 +26,7 @@ from fractions import Fraction
 
 MONTHS = [(y, m) for y in (2021, 2022) for m in range(1, 13)]
 
-# HS 8703 codes of the powertrain table (DESIGN.md).
+# HS 8703 codes of the powertrain table (docs/methodology.md).
 EV_CODES = ["870380", "870360", "870370"]
 NON_EV_CODES = ["870310", "870321", "870322", "870323", "870324", "870331",
                 "870332", "870333", "870340", "870350", "870390"]

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/domain/bounds.h"
 #include "common/util/strings.h"
 
 namespace evtrade {
@@ -292,6 +293,8 @@ constexpr bool CodesAscending() {
   return true;
 }
 static_assert(CodesAscending(), "kAreas must be sorted by code, no repeats");
+// bounds.h proves that sums fit in int64 for at most this many areas.
+static_assert(kAreas.size() <= kMaxAreaCodes);
 
 constexpr size_t CountCountries() {
   size_t n = 0;

@@ -17,6 +17,11 @@ std::optional<double> SharePct(int64_t part, int64_t total) {
   return static_cast<double>(part) / static_cast<double>(total) * 100.0;
 }
 
+std::optional<double> SharePct(int64_t part, absl::int128 total) {
+  if (total == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(total) * 100.0;
+}
+
 std::vector<SeriesPointFigures> DeriveSeries(
     std::span<const MonthFigures> history, Month start, Month end) {
   std::vector<SeriesPointFigures> points;

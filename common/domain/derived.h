@@ -1,4 +1,4 @@
-// Derived figures (DESIGN.md "Derived figures, exactly") as pure functions
+// Derived figures (docs/methodology.md, "Derived figures") as pure functions
 // over monthly figures, so the query service and the gateway compute them
 // the same way. Money and quantities are summed in int64; only the final
 // percentages are floating point.
@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "common/domain/month.h"
 
 namespace evtrade {
@@ -18,8 +19,10 @@ namespace evtrade {
 // (a growth rate over nothing is undefined, never 0 or infinity).
 std::optional<double> GrowthPct(int64_t current, std::optional<int64_t> base);
 
-// part / total * 100; nullopt when total is 0.
+// part / total * 100; nullopt when total is 0. The 128-bit total is for
+// sums across reporters, which bounds.h does not keep within int64.
 std::optional<double> SharePct(int64_t part, int64_t total);
+std::optional<double> SharePct(int64_t part, absl::int128 total);
 
 // The figures of one month that has data (at least one record contributes).
 struct MonthFigures {

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/domain/bounds.h"
+
 namespace evtrade {
 namespace {
 
@@ -14,7 +16,8 @@ struct HsPowertrain {
 };
 
 // The HS 8703 codes of passenger vehicles (HS2017/HS2022 wording), sorted by
-// code. DESIGN.md's powertrain table; nothing else decides a powertrain.
+// code. docs/methodology.md's powertrain table; nothing else decides a
+// powertrain.
 constexpr std::array<HsPowertrain, 14> kHsTable = {{
     {"870310", PowertrainClass::kOther},  // snow and golf vehicles
     {"870321", PowertrainClass::kIce},    // petrol, <= 1000 cc
@@ -31,6 +34,9 @@ constexpr std::array<HsPowertrain, 14> kHsTable = {{
     {"870380", PowertrainClass::kBev},    // electric motor only
     {"870390", PowertrainClass::kOther},  // other
 }};
+
+// bounds.h proves that sums fit in int64 for at most this many codes.
+static_assert(kHsTable.size() <= kMaxVehicleHsCodes);
 
 constexpr std::array<PowertrainClass, 5> kAllClasses = {
     PowertrainClass::kBev, PowertrainClass::kPhev, PowertrainClass::kHev,

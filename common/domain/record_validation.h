@@ -20,7 +20,11 @@ struct FieldError {
 // manufacturer and source trimmed) and checks every domain rule: reporter a
 // known country (not World, not a special area), partner a known code,
 // flow specified, hs_code six digits, period within 1950..2100 and month
-// 1..12, value/quantity/net weight >= 0. Returns the first error.
+// 1..12, value/quantity/net weight within 0..the bounds of bounds.h,
+// manufacturer and source valid UTF-8 within their byte limits. Returns the
+// first error; its reason quotes at most a few dozen bytes of the input.
+// This is the one validation of a record: the ingest service, the CLI and
+// the readers all call it.
 std::optional<FieldError> NormalizeAndValidate(v1::TradeRecord& record);
 
 // INVALID_ARGUMENT "<field>: <reason>".

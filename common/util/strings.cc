@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/strings/ascii.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace evtrade {
 
@@ -21,6 +22,11 @@ bool AllAsciiDigits(std::string_view text) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(
+      text.data(), static_cast<int>(text.size()));
 }
 
 }  // namespace evtrade

@@ -34,6 +34,10 @@ std::string AsciiUpper(std::string_view text);
 // True when `text` is non-empty and all ASCII digits.
 bool AllAsciiDigits(std::string_view text);
 
+// True when `text` is UTF-8 as protobuf checks it for string fields (the
+// same function), so text that passes can always be sent.
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace evtrade
 
 #endif  // EVTRADE_COMMON_UTIL_STRINGS_H_

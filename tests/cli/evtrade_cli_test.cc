@@ -185,11 +185,12 @@ TEST_P(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
       "CHN,NLD,X,870380,2022-11,8,1,,,\n");
   CliResult r = Run({"import", file});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("received 5, inserted 3, updated 0, "
-                               "unchanged 0, rejected 2, batch 1"));
+  // Every row is validated before it is sent: only the three valid ones go.
+  EXPECT_THAT(r.out, HasSubstr("received 3, inserted 3, updated 0, "
+                               "unchanged 0, rejected 0, batch 1"));
+  EXPECT_THAT(r.out, HasSubstr("rows not sent (unreadable or invalid): 5"));
   EXPECT_THAT(r.out, HasSubstr(file + ":5: reporter: "));
   EXPECT_THAT(r.out, HasSubstr(file + ":7: hs_code: "));
-  // Unreadable rows: not sent, reported with their lines.
   EXPECT_THAT(r.out, HasSubstr(file + ":6: value_usd: not a number"));
   EXPECT_THAT(r.out, HasSubstr(file + ":8: expected 10 fields, got 9"));
   EXPECT_THAT(r.out, HasSubstr(file + ":9: period"));
@@ -220,11 +221,59 @@ TEST_P(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
             "CHN,GBR,X,870380,2022-11,-2\n");
   CliResult r = Run({"import", file, "--all-or-nothing"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("received 2, inserted 0, updated 0, "
-                               "unchanged 0, rejected 2, batch 0"));
-  EXPECT_THAT(r.out, HasSubstr(file + ":3: value_usd: "));
-  EXPECT_THAT(r.out, HasSubstr("all-or-nothing: nothing written"));
+  EXPECT_THAT(r.out, HasSubstr(file + ":3: value_usd: must be 0..100000000000, "
+                                      "got -2"));
+  EXPECT_THAT(r.out, HasSubstr("all-or-nothing: a row is invalid; nothing "
+                               "written"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+}
+
+// Text that is not UTF-8 cannot travel in a protobuf string. It is named
+// by FILE:LINE before anything is sent, and it never leaves part of a
+// batch behind, whatever the flags.
+TEST_P(EvtradeCliTest, TextThatIsNotUtf8IsNamedAndNeverHalfCommitted) {
+  const std::string header =
+      "reporter,partner,flow,hs_code,period,value_usd,quantity,"
+      "net_weight_kg,manufacturer,source\n";
+  const std::string bad =
+      Write("latin1.csv", header + "CHN,BEL,X,870380,2022-11,1,1,,,\n" +
+                              "CHN,W00,X,870380,2022-11,2,1,,M\xfcller,\n" +
+                              "CHN,GBR,X,870380,2022-11,3,1,,,\n");
+
+  CliResult dry = Run({"import", "--dry-run", bad}, /*connect=*/false);
+  EXPECT_EQ(dry.exit_code, 1) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("rows 3, valid 2, rejected 1"));
+  EXPECT_THAT(dry.out, HasSubstr(bad + ":3: manufacturer: is not valid UTF-8"));
+
+  CliResult refused =
+      Run({"import", bad, "--all-or-nothing", "--request-id=load-utf8"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_THAT(refused.out,
+              HasSubstr(bad + ":3: manufacturer: is not valid UTF-8"));
+  EXPECT_THAT(refused.out, HasSubstr("nothing written"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+
+  // The request id was not used up: the corrected file imports under it.
+  const std::string fixed =
+      Write("utf8.csv", header + "CHN,BEL,X,870380,2022-11,1,1,,,\n" +
+                            "CHN,W00,X,870380,2022-11,2,1,,M\xc3\xbcller,\n" +
+                            "CHN,GBR,X,870380,2022-11,3,1,,,\n");
+  CliResult retried =
+      Run({"import", fixed, "--all-or-nothing", "--request-id=load-utf8"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.out << retried.err;
+  EXPECT_THAT(retried.out, HasSubstr("received 3, inserted 3"));
+  EXPECT_THAT(retried.out, Not(HasSubstr("imported before")));
+
+  // Without all-or-nothing the valid rows are stored, and the exit code
+  // still says that one was not.
+  CliResult partial = Run({"import", bad});
+  EXPECT_EQ(partial.exit_code, 1) << partial.out << partial.err;
+  EXPECT_THAT(partial.out, HasSubstr("received 2, inserted 0, updated 0, "
+                                     "unchanged 2"));
+  EXPECT_THAT(partial.out,
+              HasSubstr(bad + ":3: manufacturer: is not valid UTF-8"));
 }
 
 TEST_P(EvtradeCliTest, DryRunValidatesWithoutAServer) {

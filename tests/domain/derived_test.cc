@@ -1,5 +1,7 @@
 #include "common/domain/derived.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -30,6 +32,15 @@ std::vector<MonthFigures> History() {
       {{2022, 1}, 150, 12}, {{2022, 2}, 50, 5},  {{2022, 3}, 80, 8},
       {{2022, 4}, 300, 20}, {{2022, 5}, 301, 1}, {{2022, 7}, 999, 9},
   };
+}
+
+// Totals across reporters may pass int64 (bounds.h); their shares are
+// taken over a 128-bit sum.
+TEST(SharePctTest, OverATotalBeyondInt64) {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  const absl::int128 total = absl::int128(max) * 4;
+  EXPECT_DOUBLE_EQ(*SharePct(max, total), 25.0);
+  EXPECT_FALSE(SharePct(max, absl::int128(0)).has_value());
 }
 
 TEST(DeriveSeriesTest, EveryFieldOfEveryMonth) {

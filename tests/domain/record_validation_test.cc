@@ -1,8 +1,12 @@
 #include "common/domain/record_validation.h"
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
+#include "common/domain/bounds.h"
+#include "common/util/strings.h"
 #include "gtest/gtest.h"
 
 namespace evtrade {
@@ -128,18 +132,80 @@ TEST(RecordValidationTest, Period) {
 TEST(RecordValidationTest, NegativeFigures) {
   v1::TradeRecord record = Valid();
   record.set_value_usd(-1);
-  EXPECT_EQ(ErrorOf(record), "value_usd: must be >= 0, got -1");
+  EXPECT_EQ(ErrorOf(record), "value_usd: must be 0..100000000000, got -1");
   record = Valid();
   record.set_quantity(-5);
-  EXPECT_EQ(ErrorOf(record), "quantity: must be >= 0, got -5");
+  EXPECT_EQ(ErrorOf(record), "quantity: must be 0..10000000000, got -5");
   record = Valid();
   record.set_net_weight_kg(-7);
-  EXPECT_EQ(ErrorOf(record), "net_weight_kg: must be >= 0, got -7");
+  EXPECT_EQ(ErrorOf(record),
+            "net_weight_kg: must be 0..10000000000000, got -7");
   record = Valid();
   record.set_value_usd(0);
   record.set_quantity(0);
   record.set_net_weight_kg(0);
   EXPECT_EQ(ErrorOf(record), "");
+}
+
+TEST(RecordValidationTest, FiguresAreBoundedSoNoSumCanOverflow) {
+  v1::TradeRecord record = Valid();
+  record.set_value_usd(kMaxRecordValueUsd);
+  record.set_quantity(kMaxRecordQuantity);
+  record.set_net_weight_kg(kMaxRecordNetWeightKg);
+  EXPECT_EQ(ErrorOf(record), "");
+  record.set_value_usd(kMaxRecordValueUsd + 1);
+  EXPECT_EQ(ErrorOf(record),
+            "value_usd: must be 0..100000000000, got 100000000001");
+  record.set_value_usd(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(ErrorOf(record),
+            "value_usd: must be 0..100000000000, got 9223372036854775807");
+  record = Valid();
+  record.set_quantity(kMaxRecordQuantity + 1);
+  EXPECT_EQ(ErrorOf(record),
+            "quantity: must be 0..10000000000, got 10000000001");
+  record = Valid();
+  record.set_net_weight_kg(kMaxRecordNetWeightKg + 1);
+  EXPECT_EQ(ErrorOf(record),
+            "net_weight_kg: must be 0..10000000000000, got 10000000000001");
+}
+
+TEST(RecordValidationTest, TextMustBeUtf8AndWithinItsLimit) {
+  v1::TradeRecord record = Valid();
+  record.set_manufacturer("M\xc3\xbcller");  // UTF-8
+  EXPECT_EQ(ErrorOf(record), "");
+  record.set_manufacturer("M\xfcller");  // Latin-1
+  EXPECT_EQ(ErrorOf(record), "manufacturer: is not valid UTF-8");
+  record = Valid();
+  record.set_source("\xed\xa0\x80");  // a UTF-16 surrogate
+  EXPECT_EQ(ErrorOf(record), "source: is not valid UTF-8");
+  record = Valid();
+  record.set_manufacturer(std::string(kMaxManufacturerBytes, 'x'));
+  EXPECT_EQ(ErrorOf(record), "");
+  record.set_manufacturer(std::string(kMaxManufacturerBytes + 1, 'x'));
+  EXPECT_EQ(ErrorOf(record),
+            "manufacturer: must be at most 128 bytes, got 129");
+  record = Valid();
+  record.set_source(std::string(kMaxSourceBytes + 1, 'y'));
+  EXPECT_EQ(ErrorOf(record), "source: must be at most 256 bytes, got 257");
+}
+
+// A reason quotes at most 40 bytes of what it refuses, cut at a UTF-8
+// boundary, and escapes bytes that are not UTF-8, so it can always be sent.
+TEST(RecordValidationTest, ReasonsEchoLittleAndOnlyUtf8) {
+  v1::TradeRecord record = Valid();
+  record.set_reporter(std::string(1 << 20, 'Q'));
+  EXPECT_EQ(ErrorOf(record), "reporter: unknown country code \"" +
+                                 std::string(40, 'Q') +
+                                 "\"... (1048576 bytes) (ISO 3166-1 alpha-3)");
+  record = Valid();
+  record.set_partner(std::string(39, 'Q') + "\xc3\xbc" + "QQ");
+  EXPECT_EQ(ErrorOf(record), "partner: unknown country or area code \"" +
+                                 std::string(39, 'Q') + "\"... (43 bytes)");
+  record = Valid();
+  record.set_hs_code("87\xff");
+  const std::string error = ErrorOf(record);
+  EXPECT_EQ(error, "hs_code: must be exactly 6 digits, got \"87\\xff\"");
+  EXPECT_TRUE(IsValidUtf8(error));
 }
 
 TEST(RecordValidationTest, FirstErrorWins) {

@@ -61,7 +61,7 @@ void ReadFile(const std::string& name, InputFormat expected, Totals& t) {
 }
 
 // The total of some codes in a month: World row where present, else the
-// partner sum (DESIGN.md).
+// partner sum (docs/methodology.md).
 int64_t Total(const Totals& t, const std::string& reporter,
               std::initializer_list<const char*> codes, int key,
               bool quantity = false) {

@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
@@ -349,6 +350,82 @@ TEST_P(IngestServiceTest, RefusesAMessageOverTheSizeLimitAndWritesNothing) {
               HasSubstr("over the limit of 16777216 bytes"));
   EXPECT_EQ(RecordCount(), 0);
   EXPECT_EQ(BatchCount(), 0);
+}
+
+// A retry of a committed request id is answered from the stored response
+// before anything else is checked, even when the retry's message would be
+// refused on its own.
+TEST_P(IngestServiceTest, AReplayIsAnsweredBeforeAnyOtherCheck) {
+  const IngestOptions options{.request_id = "load-checked-last"};
+  auto first =
+      Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1000, 10)}}, options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  std::vector<v1::TradeRecord> too_many(
+      10001, Rec("CHN", "ZZZ", "870380", 2022, 11, -1, 1));
+  auto retry = Ingest({std::move(too_many)}, options);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->replayed());
+  EXPECT_EQ(retry->batch_id(), 1);
+  EXPECT_EQ(retry->inserted(), 1);
+  EXPECT_EQ(retry->rejected(), 0);
+  EXPECT_EQ(BatchCount(), 1);
+}
+
+// C++ protobuf sends a string that is not UTF-8 (it only logs), and gRPC
+// shows a message it cannot parse to the server like a half-close. The
+// service must refuse the stream instead of committing what came before.
+TEST_P(IngestServiceTest, AMessageThatCannotBeParsedEndsTheStreamUnwritten) {
+  v1::TradeRecord latin1 = Rec("CHN", "W00", "870380", 2022, 11, 2, 1);
+  latin1.set_manufacturer("M\xfcller");
+  auto response = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)},
+                          {latin1},
+                          {Rec("CHN", "GBR", "870380", 2022, 11, 3, 1)}},
+                         {.request_id = "latin1"});
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument)
+      << response.status();
+  EXPECT_THAT(response.status().message(),
+              HasSubstr("message 1 of the stream is not a valid "
+                        "IngestRequest"));
+  EXPECT_EQ(RecordCount(), 0);
+  EXPECT_EQ(BatchCount(), 0);
+}
+
+// Values at the documented bounds (common/domain/bounds.h) are stored and
+// summed exactly; one past them is refused by name; a correction restores
+// exact totals.
+TEST_P(IngestServiceTest, FiguresAtTheBoundsSumExactlyAndCorrectionsRestore) {
+  constexpr int64_t kMax = 100'000'000'000;
+  auto at_bounds =
+      Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, kMax, 1),
+               Rec("CHN", "GBR", "870380", 2022, 11, kMax, 1),
+               Rec("CHN", "FRA", "870380", 2022, 11, kMax + 1, 1),
+               Rec("CHN", "DEU", "870380", 2022, 11,
+                   std::numeric_limits<int64_t>::max(), 1),
+               Rec("CHN", "ESP", "870380", 2022, 11, 1, 10'000'000'001)}});
+  ASSERT_TRUE(at_bounds.ok()) << at_bounds.status();
+  EXPECT_EQ(at_bounds->inserted(), 2);
+  EXPECT_EQ(at_bounds->rejected(), 3);
+  ASSERT_EQ(at_bounds->errors_size(), 3);
+  EXPECT_EQ(at_bounds->errors(0).reason(),
+            "must be 0..100000000000, got 100000000001");
+  EXPECT_EQ(at_bounds->errors(1).field(), "value_usd");
+  EXPECT_EQ(at_bounds->errors(2).field(), "quantity");
+  const std::string total_sql =
+      "SELECT partner_value FROM hs_month WHERE reporter = 'CHN' AND "
+      "period = 202211 AND hs_code = '870380' AND manufacturer = ''";
+  EXPECT_EQ(Count(total_sql), 2 * kMax);
+
+  auto corrected = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 1, 1),
+                            Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}});
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(corrected->updated(), 2);
+  EXPECT_EQ(Count(total_sql), 3);
+  // SQLite keeps the sum an integer, never a REAL (PostgreSQL's BIGINT
+  // column can hold nothing else).
+  if (GetParam() == testing::Backend::kSqlite) {
+    EXPECT_EQ(Count("SELECT typeof(partner_value) = 'integer' FROM hs_month"),
+              1);
+  }
 }
 
 TEST_P(IngestServiceTest, CancelledStreamLeavesNothingAndFreesTheWriter) {
