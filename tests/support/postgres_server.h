@@ -20,7 +20,7 @@ namespace evtrade::testing {
 // mode) and removes its folder.
 class PostgresServer {
  public:
-  // initdb + pg_ctl start.
+  // A copy of a pristine initdb folder (made once), then pg_ctl start.
   static absl::StatusOr<std::unique_ptr<PostgresServer>> StartPrimary();
   // A streaming hot standby of `primary`: pg_basebackup -R, then start.
   static absl::StatusOr<std::unique_ptr<PostgresServer>> StartStandby(
