@@ -32,6 +32,14 @@ PgRows::~PgRows() {
 PgRows::PgRows(PgRows&& other) noexcept : result_(other.result_) {
   other.result_ = nullptr;
 }
+PgRows& PgRows::operator=(PgRows&& other) noexcept {
+  if (this != &other) {
+    if (result_ != nullptr) PQclear(result_);
+    result_ = other.result_;
+    other.result_ = nullptr;
+  }
+  return *this;
+}
 int PgRows::size() const { return PQntuples(result_); }
 int PgRows::columns() const { return PQnfields(result_); }
 bool PgRows::IsNull(int row, int column) const {
@@ -115,6 +123,8 @@ bool PgConnection::InTransaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR ||
          status == PQTRANS_ACTIVE;
 }
+
+bool PgConnection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
 absl::Status PgConnection::EnsureConnected() {
   if (PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();

@@ -48,7 +48,7 @@ class PgRows {
   explicit PgRows(pg_result* result);
   ~PgRows();
   PgRows(PgRows&& other) noexcept;
-  PgRows& operator=(PgRows&& other) = delete;
+  PgRows& operator=(PgRows&& other) noexcept;
   PgRows(const PgRows&) = delete;
 
   int size() const;
@@ -112,6 +112,10 @@ class PgConnection {
 
   // Whether a transaction is open (or failed and not yet ended).
   bool InTransaction() const;
+
+  // Whether the connection is known to be lost (the next call outside a
+  // transaction reconnects).
+  bool Broken() const;
 
   // How many times the connection was re-established (for tests).
   int reconnects() const { return reconnects_; }

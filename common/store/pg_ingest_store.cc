@@ -340,7 +340,7 @@ absl::StatusOr<std::unique_ptr<BatchWriter>> PgIngestStore::BeginBatch(
   // From here this thread alone uses write_ until the slot is released.
   PgConnection& db = *write_;
   db.RollbackQuietly();
-  absl::StatusOr<PgRows> ids = [&]() -> absl::StatusOr<PgRows> {
+  auto begin = [&]() -> absl::StatusOr<PgRows> {
     // READ COMMITTED: every statement after the lock sees the batches
     // committed before it was granted (a REPEATABLE READ snapshot would be
     // taken before the wait and miss them).
@@ -353,7 +353,13 @@ absl::StatusOr<std::unique_ptr<BatchWriter>> PgIngestStore::BeginBatch(
     const PgParam lock[] = {PgParam::Int(kPgWriterLock)};
     RETURN_IF_ERROR(db.Exec("SELECT pg_advisory_xact_lock($1)", lock).status());
     return db.Exec(kNextIdsSql);
-  }();
+  };
+  absl::StatusOr<PgRows> ids = begin();
+  if (!ids.ok() && db.Broken()) {
+    // The server dropped the idle connection (restart, failover, idle
+    // timeout): nothing was written yet, so one fresh connection may retry.
+    ids = begin();
+  }
   if (!ids.ok()) {
     db.RollbackQuietly();
     ReleaseWriterSlot();

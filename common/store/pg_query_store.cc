@@ -387,6 +387,11 @@ absl::StatusOr<std::unique_ptr<QuerySnapshot>> PgQueryStore::BeginSnapshot() {
   absl::Duration pause = absl::Milliseconds(5);
   while (true) {
     absl::StatusOr<int64_t> version = StartTransaction();
+    if (!version.ok() && db_ != nullptr && db_->Broken()) {
+      // The server dropped an idle connection (restart, failover, idle
+      // timeout): nothing was read yet, so one fresh connection may retry.
+      version = StartTransaction();
+    }
     if (!version.ok()) return InContext(version.status(), "begin snapshot");
     if (*version >= floor) {
       options_.floor->Raise(*version);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/store/open_store.h"
+#include "common/store/rollup_check.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
@@ -158,6 +159,40 @@ TEST(QueryStorePostgresTest, WaitsForTheSchemaOfTheIngestSide) {
   auto snapshot = (*reader)->BeginSnapshot();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   EXPECT_EQ((*snapshot)->data_version(), 0);
+}
+
+// The server ends every session of the store (a restart or failover looks
+// the same to a client): the next snapshot and the next batch reconnect.
+TEST(QueryStorePostgresTest, ReconnectsAfterTheServerDroppedTheSession) {
+  absl::StatusOr<std::string> db =
+      testing::FreshStore(testing::Backend::kPostgres);
+  ASSERT_TRUE(db.ok()) << db.status();
+  StoreConfig config;
+  config.db = *db;
+  auto ingest = OpenIngestStore(config);
+  ASSERT_TRUE(ingest.ok()) << ingest.status();
+  ASSERT_TRUE(
+      testing::IngestBatch(**ingest, testing::FixtureBatch1(), "one").ok());
+  QueryStoreFactory readers(config);
+  auto reader = readers.Open();
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE((*reader)->BeginSnapshot().ok());
+
+  auto killed = RunStoreSql(
+      config, {"SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+               " WHERE datname = current_database()"
+               " AND pid <> pg_backend_pid()"});
+  ASSERT_TRUE(killed.ok()) << killed.status();
+  // The reader's session and the ingest store's writer and reader sessions.
+  EXPECT_EQ((*killed)[0][0][0], "3");
+
+  auto snapshot = (*reader)->BeginSnapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_EQ((*snapshot)->data_version(), 1);
+  auto version =
+      testing::IngestBatch(**ingest, testing::FixtureBatch2(), "two");
+  ASSERT_TRUE(version.ok()) << version.status();
+  EXPECT_EQ(*version, 2);
 }
 
 TEST(QueryStorePostgresTest, UnreachableServerIsUnavailable) {
