@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -160,7 +161,10 @@ absl::Status PgConnection::Command(const std::string& sql) {
   }
   pg_result* result = PQexec(conn_, sql.c_str());
   PgRows rows(result);
-  return ResultStatus(result, sql);
+  // The command's first line names it (a migration is many lines long).
+  const absl::string_view text = absl::StripLeadingAsciiWhitespace(sql);
+  const absl::string_view first_line = text.substr(0, text.find('\n'));
+  return ResultStatus(result, FromAbsl(first_line.substr(0, 80)));
 }
 
 void PgConnection::RollbackQuietly() {
