@@ -11,14 +11,20 @@
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "common/store/open_store.h"
 #include "common/util/token.h"
 #include "ingest_service/ingest_service.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC listen address, host:port (port 0 picks a free port)");
-ABSL_FLAG(std::string, db, "var/evtrade.db", "SQLite store file");
+ABSL_FLAG(std::string, db, "var/evtrade.db",
+          "the store: a SQLite file, or a PostgreSQL URI of the primary "
+          "(postgresql://user@host:port/dbname); created or migrated at "
+          "start");
+ABSL_FLAG(std::string, db_password_file, "",
+          "PostgreSQL only: file holding the password (else libpq reads "
+          "PGPASSWORD or ~/.pgpass)");
 ABSL_FLAG(std::string, token_file, "var/ingest.token",
           "file holding the bearer token writers must present");
 ABSL_FLAG(std::string, token_env, "",
@@ -37,7 +43,7 @@ constexpr char kProgram[] = "ingest_service";
 
 struct IngestMainConfig {
   evtrade::ServiceMainConfig base;
-  std::string db_path;
+  evtrade::store::StoreConfig store;
   std::string token;
 };
 
@@ -49,13 +55,18 @@ IngestMainConfig ConfigFromFlags() {
                      .log_level = absl::GetFlag(FLAGS_log_level),
                      .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
-  IngestMainConfig config{.base = *std::move(base),
-                          .db_path = absl::GetFlag(FLAGS_db),
-                          .token = ""};
-  if (absl::Status s =
-          evtrade::ValidateDbPath("db", config.db_path, /*writable=*/true);
-      !s.ok()) {
-    evtrade::ExitWithUsageError(kProgram, s);
+  absl::StatusOr<evtrade::store::StoreConfig> store =
+      evtrade::store::StoreConfigFromFlags(
+          absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_password_file));
+  if (!store.ok()) evtrade::ExitWithUsageError(kProgram, store.status());
+  IngestMainConfig config{
+      .base = *std::move(base), .store = *std::move(store), .token = ""};
+  if (!evtrade::store::IsPostgresDb(config.store.db)) {
+    if (absl::Status s = evtrade::ValidateDbPath("db", config.store.db,
+                                                 /*writable=*/true);
+        !s.ok()) {
+      evtrade::ExitWithUsageError(kProgram, s);
+    }
   }
   // The token is read once, at start-up: rotating it means a restart.
   const std::string token_env = absl::GetFlag(FLAGS_token_env);
@@ -85,8 +96,9 @@ int main(int argc, char* argv[]) {
   std::unique_ptr<evtrade::Metrics> metrics =
       evtrade::StartServiceProcess(kProgram, config.base);
 
-  auto store =
-      evtrade::store::SqliteIngestStore::Open({.path = config.db_path});
+  // Creates or migrates the schema (once, also when replicas start
+  // together).
+  auto store = evtrade::store::OpenIngestStore(config.store);
   if (!store.ok()) {
     spdlog::error("--db: {}", std::string(store.status().message()));
     return 1;

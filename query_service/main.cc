@@ -17,7 +17,12 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
           "gRPC listen address, host:port (port 0 picks a free port)");
-ABSL_FLAG(std::string, db, "var/evtrade.db", "SQLite store file");
+ABSL_FLAG(std::string, db, "var/evtrade.db",
+          "the store: a SQLite file, or a PostgreSQL URI "
+          "(postgresql://user@host:port/dbname, e.g. of a hot standby)");
+ABSL_FLAG(std::string, db_password_file, "",
+          "PostgreSQL only: file holding the password (else libpq reads "
+          "PGPASSWORD or ~/.pgpass)");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9092",
           "Prometheus /metrics listen address, host:port");
 ABSL_FLAG(std::string, log_level, "info",
@@ -25,11 +30,15 @@ ABSL_FLAG(std::string, log_level, "info",
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 ABSL_FLAG(int, worker_threads, 4,
-          "threads doing the blocking store reads, one SQLite connection each "
-          "(1..64)");
+          "threads doing the blocking store reads, one store connection "
+          "each (1..64)");
 ABSL_FLAG(double, busy_timeout_seconds, 5,
-          "how long a store read waits on a SQLite lock (readers never wait "
+          "SQLite: how long a store read waits on a lock (readers never wait "
           "for an ingest commit)");
+ABSL_FLAG(double, replica_wait_seconds, 2,
+          "PostgreSQL: how long a read on a replica that is behind a "
+          "data_version this process already served waits for replay before "
+          "failing UNAVAILABLE");
 
 namespace {
 
@@ -51,12 +60,19 @@ QueryMainConfig ConfigFromFlags() {
                      .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   QueryMainConfig config{.base = *std::move(base), .service = {}};
-  config.service.db_path = absl::GetFlag(FLAGS_db);
-  // Readers open the store read-only, but the folder must be there.
-  if (absl::Status s = evtrade::ValidateDbPath("db", config.service.db_path,
-                                               /*writable=*/false);
-      !s.ok()) {
-    evtrade::ExitWithUsageError(kProgram, s);
+  absl::StatusOr<evtrade::store::StoreConfig> store =
+      evtrade::store::StoreConfigFromFlags(
+          absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_password_file));
+  if (!store.ok()) evtrade::ExitWithUsageError(kProgram, store.status());
+  config.service.store = *std::move(store);
+  config.service.store.migrate = false;
+  // A SQLite store's folder must be there.
+  if (!evtrade::store::IsPostgresDb(config.service.store.db)) {
+    if (absl::Status s = evtrade::ValidateDbPath("db", config.service.store.db,
+                                                 /*writable=*/false);
+        !s.ok()) {
+      evtrade::ExitWithUsageError(kProgram, s);
+    }
   }
   config.service.worker_threads = absl::GetFlag(FLAGS_worker_threads);
   if (config.service.worker_threads < 1 ||
@@ -73,7 +89,15 @@ QueryMainConfig ConfigFromFlags() {
         absl::InvalidArgumentError(absl::StrCat(
             "--busy_timeout_seconds: must be 0..3600, got ", busy_seconds)));
   }
-  config.service.busy_timeout = absl::Seconds(busy_seconds);
+  config.service.store.lock_timeout = absl::Seconds(busy_seconds);
+  const double replica_seconds = absl::GetFlag(FLAGS_replica_wait_seconds);
+  if (!(replica_seconds >= 0 && replica_seconds <= 60)) {
+    evtrade::ExitWithUsageError(
+        kProgram,
+        absl::InvalidArgumentError(absl::StrCat(
+            "--replica_wait_seconds: must be 0..60, got ", replica_seconds)));
+  }
+  config.service.store.replica_wait = absl::Seconds(replica_seconds);
   return config;
 }
 
@@ -92,15 +116,18 @@ int main(int argc, char* argv[]) {
   // Outlives the server: RunServerUntilSignal returns after shutdown.
   auto query = evtrade::query::QueryServiceImpl::Create(config.service);
   if (!query.ok()) {
-    spdlog::error("--db {}: {}", config.service.db_path,
-                  std::string(query.status().message()));
+    spdlog::error("--db: {}", std::string(query.status().message()));
     return 1;
   }
   std::vector<evtrade::ServiceRegistration> services = {
       {query->get(), evtrade::v1::QueryService::service_full_name()}};
 
-  absl::Status status = evtrade::RunServerUntilSignal(config.base.server,
-                                                      services, metrics.get());
+  // NOT_SERVING until the store has the schema (the ingest service creates
+  // it), rather than exiting: the two may start in any order.
+  evtrade::query::QueryServiceImpl* service = query->get();
+  absl::Status status = evtrade::RunServerUntilSignal(
+      config.base.server, services, metrics.get(),
+      [service] { return service->StoreReady(); });
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));
     return 1;

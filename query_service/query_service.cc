@@ -3,30 +3,27 @@
 #include <utility>
 
 #include "common/server/grpc_status.h"
-#include "common/store/sqlite_query_store.h"
 #include "query_service/queries.h"
 
 namespace evtrade::query {
 
 absl::StatusOr<std::unique_ptr<QueryServiceImpl>> QueryServiceImpl::Create(
     const QueryServiceConfig& config) {
-  store::SqliteQueryStoreOptions options;
-  options.db_path = config.db_path;
-  options.busy_timeout = config.busy_timeout;
+  auto stores = std::make_unique<store::QueryStoreFactory>(config.store);
   auto pool = StoreWorkerPool::Start(
       config.worker_threads,
-      [&]() -> absl::StatusOr<std::unique_ptr<store::QueryStore>> {
-        auto opened = store::SqliteQueryStore::Open(options);
-        if (!opened.ok()) return opened.status();
-        return std::unique_ptr<store::QueryStore>(*std::move(opened));
+      [&stores]() -> absl::StatusOr<std::unique_ptr<store::QueryStore>> {
+        return stores->Open();
       });
   if (!pool.ok()) return pool.status();
   return std::unique_ptr<QueryServiceImpl>(
-      new QueryServiceImpl(*std::move(pool)));
+      new QueryServiceImpl(std::move(stores), *std::move(pool)));
 }
 
-QueryServiceImpl::QueryServiceImpl(std::unique_ptr<StoreWorkerPool> pool)
-    : pool_(std::move(pool)) {}
+QueryServiceImpl::QueryServiceImpl(
+    std::unique_ptr<store::QueryStoreFactory> stores,
+    std::unique_ptr<StoreWorkerPool> pool)
+    : stores_(std::move(stores)), pool_(std::move(pool)) {}
 
 template <typename Request, typename Response, typename Parse, typename Answer>
 grpc::ServerUnaryReactor* QueryServiceImpl::Dispatch(

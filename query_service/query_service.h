@@ -1,4 +1,4 @@
-// evtrade.v1.QueryService over the SQLite store.
+// evtrade.v1.QueryService over the store (SQLite or PostgreSQL).
 #ifndef EVTRADE_QUERY_SERVICE_QUERY_SERVICE_H_
 #define EVTRADE_QUERY_SERVICE_QUERY_SERVICE_H_
 
@@ -7,26 +7,26 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/store/open_store.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "query_service/store_worker_pool.h"
 
 namespace evtrade::query {
 
 struct QueryServiceConfig {
-  // The SQLite store file (shared with the ingest service).
-  std::string db_path = "var/evtrade.db";
+  // The store (shared with the ingest service): store.db is a SQLite file
+  // or a PostgreSQL URI, e.g. of a hot standby. Readers never migrate a
+  // PostgreSQL schema (store.migrate is not used).
+  store::StoreConfig store;
   // Threads doing the blocking store reads, one connection each.
   int worker_threads = 4;
-  // How long a read waits on a store lock (never for an ingest commit:
-  // readers use WAL snapshots).
-  absl::Duration busy_timeout = absl::Seconds(5);
 };
 
 // Every QueryService RPC on the callback API. Each RPC validates its request
 // on the gRPC thread (cheap, and bad requests never queue), then posts the
 // store read to a pool of worker threads and finishes the reactor from
 // there. gRPC's performance guide asks callback handlers not to block:
-// SQLite reads do, and would stall gRPC's shared callback threads (and every
+// store reads do, and would stall gRPC's shared callback threads (and every
 // other RPC on them) while a slow read runs. Each worker owns its own
 // connection, so reads run in parallel and no connection is shared.
 //
@@ -38,6 +38,10 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   // config.
   static absl::StatusOr<std::unique_ptr<QueryServiceImpl>> Create(
       const QueryServiceConfig& config);
+
+  // OK once the store has the schema the reads need (for the health
+  // status: NOT_SERVING until then). Thread-safe.
+  absl::Status StoreReady() const { return stores_->SchemaReady(); }
 
   grpc::ServerUnaryReactor* GetSeries(grpc::CallbackServerContext* context,
                                       const v1::GetSeriesRequest* request,
@@ -68,7 +72,8 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
       v1::GetStoreInfoResponse* response) override;
 
  private:
-  explicit QueryServiceImpl(std::unique_ptr<StoreWorkerPool> pool);
+  QueryServiceImpl(std::unique_ptr<store::QueryStoreFactory> stores,
+                   std::unique_ptr<StoreWorkerPool> pool);
 
   // Validates with `parse` now, answers with `answer` on a worker.
   template <typename Request, typename Response, typename Parse,
@@ -77,6 +82,7 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
                                      const Request* request, Response* response,
                                      Parse parse, Answer answer);
 
+  std::unique_ptr<store::QueryStoreFactory> stores_;
   std::unique_ptr<StoreWorkerPool> pool_;
 };
 

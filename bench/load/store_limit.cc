@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "common/domain/record_validation.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "common/store/open_store.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::bench {
@@ -11,10 +11,10 @@ namespace evtrade::bench {
 absl::StatusOr<StoreRun> UpsertAll(const std::string& db_path,
                                    SyntheticTrade& gen) {
   const absl::Time begin = absl::Now();
-  store::SqliteStoreConfig config;
-  config.path = db_path;
-  ASSIGN_OR_RETURN(std::unique_ptr<store::SqliteIngestStore> db,
-                   store::SqliteIngestStore::Open(config));
+  store::StoreConfig config;
+  config.db = db_path;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::IngestStore> db,
+                   store::OpenIngestStore(config));
   store::BatchMeta meta;
   meta.source = "bench";
   meta.writer = "bench";

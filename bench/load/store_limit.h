@@ -1,5 +1,6 @@
-// The store's limit: records upserted straight into the SQLite store by
-// SqliteIngestStore in this process, one batch, no RPC, the same per-record
+// The store's limit: records upserted straight into the store (OpenIngestStore
+// of a SQLite file or PostgreSQL URI) in this process, one batch, no RPC, the
+// same per-record
 // work the ingest service does (NormalizeAndValidate, Upsert, Commit).
 #ifndef EVTRADE_BENCH_LOAD_STORE_LIMIT_H_
 #define EVTRADE_BENCH_LOAD_STORE_LIMIT_H_
@@ -18,8 +19,8 @@ struct StoreRun {
   absl::Duration elapsed;  // from opening the store to the durable commit
 };
 
-// Upserts every record of `gen` into the store at `db_path` (created when
-// missing) as one batch. Blocks; thread-compatible.
+// Upserts every record of `gen` into the store `db_path` (as --db; created
+// when missing) as one batch. Blocks; thread-compatible.
 absl::StatusOr<StoreRun> UpsertAll(const std::string& db_path,
                                    SyntheticTrade& gen);
 

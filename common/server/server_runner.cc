@@ -5,11 +5,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -108,10 +112,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   for (const ServiceRegistration& registration : services) {
     if (!registration.health_name.empty()) {
-      health->SetServingStatus(registration.health_name, true);
+      health->SetServingStatus(registration.health_name,
+                               !config.start_not_serving);
     }
   }
-  health->SetServingStatus(true);
+  health->SetServingStatus(!config.start_not_serving);
 
   const std::string host(
       config.listen_address.substr(0, config.listen_address.rfind(':')));
@@ -169,10 +174,36 @@ int WaitForTerminationSignal() {
 
 absl::Status RunServerUntilSignal(
     const ServerConfig& config,
-    const std::vector<ServiceRegistration>& services, Metrics* metrics) {
+    const std::vector<ServiceRegistration>& services, Metrics* metrics,
+    std::function<absl::Status()> ready) {
+  ServerConfig start_config = config;
+  start_config.start_not_serving = ready != nullptr;
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
-      GrpcServer::Start(config, services, metrics);
+      GrpcServer::Start(start_config, services, metrics);
   if (!server.ok()) return server.status();
+  // Polls `ready` with backoff until it is OK, then reports SERVING.
+  absl::Notification stop;
+  std::thread poller;
+  if (ready != nullptr) {
+    poller = std::thread([&stop, &ready, server = server->get()] {
+      absl::Duration pause = absl::Milliseconds(100);
+      std::string last_error;
+      while (!stop.HasBeenNotified()) {
+        absl::Status status = ready();
+        if (status.ok()) {
+          server->SetServing(true);
+          spdlog::info("ready: SERVING");
+          return;
+        }
+        if (std::string(status.message()) != last_error) {
+          last_error = std::string(status.message());
+          spdlog::warn("not ready (NOT_SERVING): {}", last_error);
+        }
+        stop.WaitForNotificationWithTimeout(pause);
+        pause = std::min(pause * 2, absl::Seconds(5));
+      }
+    });
+  }
   spdlog::info("serving gRPC on {}", (*server)->address());
   if (metrics != nullptr && !metrics->exposer_address().empty()) {
     spdlog::info("serving metrics on http://{}/metrics",
@@ -180,6 +211,8 @@ absl::Status RunServerUntilSignal(
   }
   const int signal = WaitForTerminationSignal();
   spdlog::info("received {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  stop.Notify();
+  if (poller.joinable()) poller.join();
   (*server)->Shutdown();
   spdlog::info("stopped");
   return absl::OkStatus();

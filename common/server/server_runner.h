@@ -5,6 +5,7 @@
 #ifndef EVTRADE_COMMON_SERVER_SERVER_RUNNER_H_
 #define EVTRADE_COMMON_SERVER_SERVER_RUNNER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct ServerConfig {
   // In-flight calls get this long to finish once shutdown starts; then they
   // are cancelled.
   absl::Duration shutdown_timeout = absl::Seconds(10);
+  // Start with every health status NOT_SERVING (SetServing(true) later).
+  bool start_not_serving = false;
 };
 
 // One service to serve. health_name is the name under which grpc.health.v1
@@ -109,9 +112,15 @@ int WaitForTerminationSignal();
 // BlockTerminationSignals() must already have been called. Starts the server,
 // logs its address, waits for SIGTERM/SIGINT, runs GrpcServer::Shutdown() and
 // returns OK (the main then exits 0). An error if it cannot start.
+//
+// With `ready`, the server starts NOT_SERVING and a thread calls `ready`
+// with backoff (0.1 s doubling to 5 s, each new reason logged) until it
+// returns OK, then reports SERVING: e.g. the query service waits for the
+// store's schema rather than exiting.
 absl::Status RunServerUntilSignal(
     const ServerConfig& config,
-    const std::vector<ServiceRegistration>& services, Metrics* metrics);
+    const std::vector<ServiceRegistration>& services, Metrics* metrics,
+    std::function<absl::Status()> ready = nullptr);
 
 }  // namespace evtrade
 

@@ -1,4 +1,7 @@
-// The write side of the store, as the ingest service uses it.
+// The write side of the store, as the ingest service uses it. Two backends
+// implement it with the same semantics (open one with OpenIngestStore in
+// open_store.h): a SQLite file (sqlite_ingest_store.h) and a PostgreSQL
+// primary (pg_ingest_store.h).
 #ifndef EVTRADE_COMMON_STORE_INGEST_STORE_H_
 #define EVTRADE_COMMON_STORE_INGEST_STORE_H_
 
@@ -46,9 +49,12 @@ struct BatchInfo {
   int64_t data_version = 0;
 };
 
-// One ingest stream being written, inside one IMMEDIATE transaction. Nothing
-// is visible to readers until Commit; destroying it uncommitted rolls back.
-// Holds the store's single writer slot for its lifetime. Not thread-safe.
+// One ingest stream being written, inside one store transaction. Nothing is
+// visible to readers until Commit; destroying it uncommitted rolls back.
+// Holds the store's writer lock for its lifetime: batches of every writer
+// of the store (threads, processes, ingest replicas) commit one at a time,
+// so batch_id and data_version follow commit order and are never reused.
+// Not thread-safe.
 class BatchWriter {
  public:
   virtual ~BatchWriter() = default;
@@ -63,10 +69,10 @@ class BatchWriter {
       const v1::TradeRecord& record) = 0;
 
   // Writes the batch row with `counts` and `response` (a serialized
-  // IngestResponse, kept for replays) and commits durably
-  // (synchronous=FULL). At most once. ALREADY_EXISTS (and nothing written)
-  // when a batch with the same non-empty request_id committed first, e.g.
-  // a concurrent stream that passed FindResponse at the same time: replay
+  // IngestResponse, kept for replays) and commits durably (the commit is
+  // flushed before this returns). At most once. ALREADY_EXISTS (and nothing
+  // written) when a batch with the same non-empty request_id committed first,
+  // e.g. a concurrent stream that passed FindResponse at the same time: replay
   // that batch's stored response.
   virtual absl::StatusOr<BatchInfo> Commit(const BatchCounts& counts,
                                            std::string response) = 0;
@@ -78,7 +84,13 @@ struct BatchPage {
 };
 
 // Thread-safe. One writer at a time: BeginBatch waits while another
-// BatchWriter is alive.
+// BatchWriter is alive, in this process or (holding the store's writer
+// lock) in another; past the configured lock timeout it fails UNAVAILABLE.
+// FindResponse and ListBatches answer while a batch is open, from the
+// committed batches. Errors: UNAVAILABLE when the store cannot be reached
+// or is locked (retry), ALREADY_EXISTS for a duplicate request_id,
+// RESOURCE_EXHAUSTED when it is full, FAILED_PRECONDITION for a schema
+// this build cannot use.
 class IngestStore {
  public:
   virtual ~IngestStore() = default;

@@ -1,7 +1,10 @@
 // The read side of the store, as the query service uses it. Plain structs,
-// no SQLite types: everything a query needs comes from the rollups
-// (hs_month, partner_month), so the work of a read grows with the months
-// and partners it returns, not with the records in the store.
+// no backend types (open one with QueryStoreFactory in open_store.h: a
+// SQLite file or a PostgreSQL primary or hot standby). What a read costs:
+// everything a query needs comes from the rollups (hs_month,
+// partner_month), read through their keys, so the work of a read grows
+// with the months and partners it returns, not with the records in the
+// store; ListRecords walks record_id from the keyset and stops at `limit`.
 #ifndef EVTRADE_COMMON_STORE_QUERY_STORE_H_
 #define EVTRADE_COMMON_STORE_QUERY_STORE_H_
 
@@ -93,7 +96,10 @@ struct StoreInfo {
 
 // Reads of one consistent snapshot of the store: every call sees the same
 // whole set of committed batches (never part of one), and data_version()
-// names that set. Ends when destroyed. Not thread-safe; must not outlive
+// names that set: equal data_versions mean equal answers. A snapshot never
+// waits for a writer and a writer never waits for it. On a replica the set
+// may lag the primary by the replay delay (docs/storage.md); it is still
+// whole batches. Ends when destroyed. Not thread-safe; must not outlive
 // the QueryStore that made it, and only one may be alive per QueryStore.
 class QuerySnapshot {
  public:
@@ -136,12 +142,17 @@ class QuerySnapshot {
   virtual absl::StatusOr<StoreInfo> Info() = 0;
 };
 
-// One reader connection. Not thread-safe: use one per thread.
+// One reader connection to the store. Not thread-safe: use one per thread
+// (QueryStoreFactory opens them). Stores from one factory never return a
+// snapshot older than one any of them returned before.
 class QueryStore {
  public:
   virtual ~QueryStore() = default;
 
-  // Starts a read snapshot. It never waits for a writer (WAL readers).
+  // Starts a read snapshot; it never waits for a writer. UNAVAILABLE when
+  // the store cannot be reached, or is a replica that stayed behind a
+  // data_version already served (retry); FAILED_PRECONDITION while the
+  // schema is missing.
   virtual absl::StatusOr<std::unique_ptr<QuerySnapshot>> BeginSnapshot() = 0;
 };
 

@@ -11,9 +11,12 @@
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
 #include "SQLiteCpp/Transaction.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/powertrain.h"
+#include "common/store/pg_connection.h"
+#include "common/store/sqlite_database.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::store {
@@ -26,27 +29,28 @@ constexpr std::array<const char*, 7> kHsMonthMeasures = {
 constexpr std::array<const char*, 3> kPartnerMonthMeasures = {
     "rows", "value_usd", "quantity"};
 
+int64_t ToInt(const std::string& text) {
+  int64_t value = 0;
+  return absl::SimpleAtoi(text, &value) ? value : 0;
+}
+
 template <size_t N>
 using Rollup = std::map<std::string, std::array<int64_t, N>>;
 
-// Reads `sql` whose first `key_columns` columns are the key and the next N
-// the measures.
+// Rows whose first `key_columns` columns are the key and the next N the
+// measures.
 template <size_t N>
-Rollup<N> ReadRollup(SQLite::Database& db, const char* sql, int key_columns) {
-  Rollup<N> rows;
-  SQLite::Statement st(db, sql);
-  while (st.executeStep()) {
+Rollup<N> ToRollup(const SqlRows& rows, int key_columns) {
+  Rollup<N> out;
+  for (const std::vector<std::string>& row : rows) {
     std::vector<std::string> key;
     for (int i = 0; i < key_columns; ++i) {
-      const std::string text = st.getColumn(i).getString();
-      key.push_back(text.empty() ? "''" : text);
+      key.push_back(row[i].empty() ? "''" : row[i]);
     }
-    std::array<int64_t, N>& measures = rows[absl::StrJoin(key, "/")];
-    for (size_t i = 0; i < N; ++i) {
-      measures[i] = st.getColumn(key_columns + static_cast<int>(i)).getInt64();
-    }
+    std::array<int64_t, N>& measures = out[absl::StrJoin(key, "/")];
+    for (size_t i = 0; i < N; ++i) measures[i] = ToInt(row[key_columns + i]);
   }
-  return rows;
+  return out;
 }
 
 template <size_t N>
@@ -95,10 +99,10 @@ FROM hs_month)sql";
 // recomputation reads hs_code and classifies it in C++ below; -1 stands in.
 constexpr char kRecomputedHsMonthSql[] = R"sql(
 SELECT reporter, flow, manufacturer, period, hs_code, -1,
-       MAX(partner = 'W00'),
+       MAX(CASE WHEN partner = 'W00' THEN 1 ELSE 0 END),
        COALESCE(SUM(CASE WHEN partner = 'W00' THEN value_usd END), 0),
        COALESCE(SUM(CASE WHEN partner = 'W00' THEN quantity END), 0),
-       SUM(partner <> 'W00'),
+       SUM(CASE WHEN partner <> 'W00' THEN 1 ELSE 0 END),
        COALESCE(SUM(CASE WHEN partner <> 'W00' THEN value_usd END), 0),
        COALESCE(SUM(CASE WHEN partner <> 'W00' THEN quantity END), 0)
 FROM records
@@ -119,53 +123,90 @@ GROUP BY reporter, flow, hs_code, period, partner)sql";
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> RollupDifferences(
-    const SqliteStoreConfig& config) {
-  SqliteStoreConfig read_config = config;
-  read_config.migrate = false;
+    const StoreConfig& config) {
+  // One transaction: stored and recomputed from the same snapshot.
+  ASSIGN_OR_RETURN(
+      std::vector<SqlRows> results,
+      RunStoreSql(config, {kStoredHsMonthSql, kRecomputedHsMonthSql,
+                           kStoredPartnerMonthSql, kPartnerRecordsSql}));
+  std::vector<std::string> differences;
+
+  const Rollup<7> stored_hs = ToRollup<7>(results[0], 5);
+  Rollup<7> recomputed_hs;
+  for (const std::vector<std::string>& row : results[1]) {
+    const std::string& manufacturer = row[2];
+    const std::string& hs_code = row[4];
+    const std::string key = absl::StrCat(
+        row[0], "/", row[1], "/", manufacturer.empty() ? "''" : manufacturer,
+        "/", row[3], "/", hs_code);
+    std::array<int64_t, 7>& m = recomputed_hs[key];
+    m[0] = static_cast<int64_t>(ClassifyHsCode(hs_code));
+    for (int i = 1; i < 7; ++i) m[i] = ToInt(row[5 + i]);
+  }
+  Compare("hs_month", kHsMonthMeasures, stored_hs, recomputed_hs, differences);
+
+  const Rollup<3> stored_pm = ToRollup<3>(results[2], 5);
+  Rollup<3> recomputed_pm;
+  for (const std::vector<std::string>& row : results[3]) {
+    const std::string key = absl::StrCat(
+        row[0], "/", row[1], "/", static_cast<int>(ClassifyHsCode(row[2])), "/",
+        row[3], "/", row[4]);
+    std::array<int64_t, 3>& m = recomputed_pm[key];
+    for (int i = 0; i < 3; ++i) m[i] += ToInt(row[5 + i]);
+  }
+  Compare("partner_month", kPartnerMonthMeasures, stored_pm, recomputed_pm,
+          differences);
+  return differences;
+}
+
+absl::StatusOr<std::vector<SqlRows>> RunStoreSql(
+    const StoreConfig& config, const std::vector<std::string>& statements) {
+  std::vector<SqlRows> results;
+  if (IsPostgresDb(config.db)) {
+    PgConnectionConfig pg;
+    pg.uri = config.db;
+    pg.password = config.password;
+    ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(pg));
+    RETURN_IF_ERROR(db->Command("BEGIN ISOLATION LEVEL REPEATABLE READ"));
+    for (const std::string& sql : statements) {
+      absl::StatusOr<PgRows> rows = db->Exec(sql);
+      if (!rows.ok()) {
+        db->RollbackQuietly();
+        return rows.status();
+      }
+      SqlRows& out = results.emplace_back();
+      for (int r = 0; r < rows->size(); ++r) {
+        std::vector<std::string>& row = out.emplace_back();
+        for (int c = 0; c < rows->columns(); ++c) {
+          row.push_back(std::string(rows->Text(r, c)));
+        }
+      }
+    }
+    RETURN_IF_ERROR(db->Command("COMMIT"));
+    return results;
+  }
+  SqliteStoreConfig sqlite;
+  sqlite.path = config.db;
+  sqlite.busy_timeout = config.lock_timeout;
+  sqlite.migrate = false;
   ASSIGN_OR_RETURN(std::unique_ptr<SQLite::Database> db,
-                   OpenSqliteDatabase(read_config));
+                   OpenSqliteDatabase(sqlite));
   try {
-    std::vector<std::string> differences;
-    // One read transaction: stored and recomputed from the same snapshot.
-    SQLite::Transaction snapshot(*db);
-
-    const Rollup<7> stored_hs = ReadRollup<7>(*db, kStoredHsMonthSql, 5);
-    Rollup<7> recomputed_hs;
-    {
-      SQLite::Statement st(*db, kRecomputedHsMonthSql);
+    SQLite::Transaction transaction(*db);
+    for (const std::string& sql : statements) {
+      SQLite::Statement st(*db, sql);
+      SqlRows& out = results.emplace_back();
       while (st.executeStep()) {
-        const std::string manufacturer = st.getColumn(2).getString();
-        const std::string hs_code = st.getColumn(4).getString();
-        const std::string key = absl::StrCat(
-            st.getColumn(0).getString(), "/", st.getColumn(1).getInt(), "/",
-            manufacturer.empty() ? "''" : manufacturer, "/",
-            st.getColumn(3).getInt(), "/", hs_code);
-        std::array<int64_t, 7>& m = recomputed_hs[key];
-        m[0] = static_cast<int64_t>(ClassifyHsCode(hs_code));
-        for (int i = 1; i < 7; ++i) m[i] = st.getColumn(5 + i).getInt64();
+        std::vector<std::string>& row = out.emplace_back();
+        for (int c = 0; c < st.getColumnCount(); ++c) {
+          row.push_back(st.getColumn(c).getString());
+        }
       }
     }
-    Compare("hs_month", kHsMonthMeasures, stored_hs, recomputed_hs,
-            differences);
-
-    const Rollup<3> stored_pm = ReadRollup<3>(*db, kStoredPartnerMonthSql, 5);
-    Rollup<3> recomputed_pm;
-    {
-      SQLite::Statement st(*db, kPartnerRecordsSql);
-      while (st.executeStep()) {
-        const std::string key = absl::StrCat(
-            st.getColumn(0).getString(), "/", st.getColumn(1).getInt(), "/",
-            static_cast<int>(ClassifyHsCode(st.getColumn(2).getString())), "/",
-            st.getColumn(3).getInt(), "/", st.getColumn(4).getString());
-        std::array<int64_t, 3>& m = recomputed_pm[key];
-        for (int i = 0; i < 3; ++i) m[i] += st.getColumn(5 + i).getInt64();
-      }
-    }
-    Compare("partner_month", kPartnerMonthMeasures, stored_pm, recomputed_pm,
-            differences);
-    return differences;
+    transaction.commit();
+    return results;
   } catch (const SQLite::Exception& e) {
-    return SqliteErrorToStatus(e, "rollup check");
+    return SqliteErrorToStatus(e, "store sql");
   }
 }
 

@@ -1,6 +1,7 @@
 // The store's SQLite schema, versioned with PRAGMA user_version. This is the
 // contract between the writer (sqlite_ingest_store.cc) and the readers
-// (sqlite_query_store.cc); both live in the shared library.
+// (sqlite_query_store.cc); pg_schema.cc is the same schema for PostgreSQL
+// and shares kSchemaVersion.
 #ifndef EVTRADE_COMMON_STORE_SCHEMA_H_
 #define EVTRADE_COMMON_STORE_SCHEMA_H_
 

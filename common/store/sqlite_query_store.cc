@@ -4,13 +4,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <map>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/areas.h"
+#include "common/store/record_cells.h"
 #include "common/store/sqlite_database.h"
 
 namespace evtrade::store {
@@ -349,22 +349,13 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
     st.bind(4, filter.first.Key());
     st.bind(5, filter.last.Key());
     st.bind(6, filter.manufacturer);
-    std::map<std::pair<int, int>, Figures> cells;
+    RecordCells cells;
     while (st.executeStep()) {
-      const int period = st.getColumn(0).getInt();
-      const PowertrainClass cls = ClassifyHsCode(st.getColumn(1).getString());
-      cells[{period, static_cast<int>(cls)}] +=
-          Figures{st.getColumn(2).getInt64(), st.getColumn(3).getInt64()};
+      cells.Add(
+          st.getColumn(0).getInt(), st.getColumn(1).getString(),
+          Figures{st.getColumn(2).getInt64(), st.getColumn(3).getInt64()});
     }
-    std::vector<ClassMonthFigures> out;
-    for (const auto& [key, figures] : cells) {
-      ClassMonthFigures cell;
-      cell.month = Month::FromKey(key.first);
-      cell.cls = static_cast<PowertrainClass>(key.second);
-      cell.figures = figures;
-      out.push_back(cell);
-    }
-    return out;
+    return cells.Cells();
   }
 
   SqliteQueryStore& store_;

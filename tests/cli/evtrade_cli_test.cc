@@ -12,7 +12,6 @@
 #include <utility>
 #include <vector>
 
-#include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
 #include "evtrade/v1/gateway_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -21,6 +20,7 @@
 #include "tests/support/ingest_server.h"
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade {
 namespace {
@@ -52,11 +52,14 @@ constexpr char kComtrade[] =
     "2022,11,CHN,GBR,X,870360,PHEV,50,7000,99,\n"
     "2022,10,CHN,W00,X,870380,BEV,,,1000000,\n";
 
-class EvtradeCliTest : public ::testing::Test {
+// Once per store backend behind the ingest service.
+class EvtradeCliTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
     dir_ = testing::MakeTempDir("evtrade_cli");
-    db_path_ = dir_ + "/evtrade.db";
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_path_ = *db;
     token_path_ = Write("ingest.token", std::string(kToken) + "\n");
     auto server = testing::InProcessIngestServer::Start(
         db_path_, IngestServiceConfig{.token = kToken});
@@ -108,8 +111,7 @@ class EvtradeCliTest : public ::testing::Test {
   }
 
   int64_t Count(const std::string& sql) {
-    SQLite::Database db(db_path_, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
+    return testing::StoreInt(db_path_, sql);
   }
 
   std::string dir_;
@@ -118,7 +120,9 @@ class EvtradeCliTest : public ::testing::Test {
   std::unique_ptr<testing::InProcessIngestServer> server_;
 };
 
-TEST_F(EvtradeCliTest, ImportsANativeFile) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(EvtradeCliTest);
+
+TEST_P(EvtradeCliTest, ImportsANativeFile) {
   const std::string file = Write("native.csv", kNative);
   CliResult r = Run({"import", file, "--source=test"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -134,7 +138,7 @@ TEST_F(EvtradeCliTest, ImportsANativeFile) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches WHERE source = 'test'"), 1);
 }
 
-TEST_F(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
+TEST_P(EvtradeCliTest, ImportsAGzippedComtradeFileWithMixedCaseHeaders) {
   const std::string file = WriteGzip("comtrade.csv.gz", kComtrade);
   CliResult r = Run({"import", file, "--batch-size=2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -163,7 +167,7 @@ std::string Fixture(const std::string& name) {
 // CSV with ISO columns, with numeric codes only, with trailing delimiters,
 // and TSV with mixed-case headers. Five are monthly totals; an annual row,
 // a breakdown by mode of transport and a DX flow are skipped and counted.
-TEST_F(EvtradeCliTest, ImportsEveryShapeOfAComtradeResponse) {
+TEST_P(EvtradeCliTest, ImportsEveryShapeOfAComtradeResponse) {
   CliResult json = Run({"import", Fixture("chn_exports_2022-11.json")});
   EXPECT_EQ(json.exit_code, 0) << json.out << json.err;
   EXPECT_THAT(json.out, HasSubstr("received 5, inserted 5, updated 0, "
@@ -201,7 +205,7 @@ TEST_F(EvtradeCliTest, ImportsEveryShapeOfAComtradeResponse) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
 }
 
-TEST_F(EvtradeCliTest, ImportReadsStandardInput) {
+TEST_P(EvtradeCliTest, ImportReadsStandardInput) {
   std::ifstream in(Fixture("chn_exports_2022-11.json"), std::ios::binary);
   const std::string json((std::istreambuf_iterator<char>(in)),
                          std::istreambuf_iterator<char>());
@@ -215,7 +219,7 @@ TEST_F(EvtradeCliTest, ImportReadsStandardInput) {
   EXPECT_EQ(Count("SELECT SUM(value_usd) FROM records"), 5'860'456'780);
 }
 
-TEST_F(EvtradeCliTest, ErrorsNameTheUsersColumnAndLine) {
+TEST_P(EvtradeCliTest, ErrorsNameTheUsersColumnAndLine) {
   const std::string csv =
       Write("codes.csv",
             "refYear,refMonth,reporterCode,ReporterISO,partnerCode,flowCode,"
@@ -254,7 +258,7 @@ TEST_F(EvtradeCliTest, ErrorsNameTheUsersColumnAndLine) {
                                "period"));
 }
 
-TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
+TEST_P(EvtradeCliTest, ARequestIdMakesARetrySafe) {
   const std::string file = Write("native.csv", kNative);
   ASSERT_EQ(Run({"import", file, "--request-id=load-1"}).exit_code, 0);
   CliResult again = Run({"import", file, "--request-id=load-1"});
@@ -271,7 +275,7 @@ TEST_F(EvtradeCliTest, ARequestIdMakesARetrySafe) {
                                    "rejected 0, batch 2, data version 2"));
 }
 
-TEST_F(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
+TEST_P(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
   // Line 3 spans two lines (quoted line break), so line numbers and stream
   // indexes drift apart; line 5 cannot be read at all.
   const std::string file = Write(
@@ -300,7 +304,7 @@ TEST_F(EvtradeCliTest, ReportsRejectedRecordsWithTheirFileLines) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 3);
 }
 
-TEST_F(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
+TEST_P(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
   const std::string file =
       Write("open_quote.csv",
             "reporter,partner,flow,hs_code,period,value_usd\n"
@@ -316,7 +320,7 @@ TEST_F(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
+TEST_P(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
   const std::string file =
       Write("one_bad.csv",
             "reporter,partner,flow,hs_code,period,value_usd\n"
@@ -335,7 +339,7 @@ TEST_F(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {
 // Text that is not UTF-8 cannot travel in a protobuf string. It is named
 // by FILE:LINE before anything is sent, and it never leaves part of a
 // batch behind, whatever the flags.
-TEST_F(EvtradeCliTest, TextThatIsNotUtf8IsNamedAndNeverHalfCommitted) {
+TEST_P(EvtradeCliTest, TextThatIsNotUtf8IsNamedAndNeverHalfCommitted) {
   const std::string header =
       "reporter,partner,flow,hs_code,period,value_usd,quantity,"
       "net_weight_kg,manufacturer,source\n";
@@ -379,7 +383,7 @@ TEST_F(EvtradeCliTest, TextThatIsNotUtf8IsNamedAndNeverHalfCommitted) {
               HasSubstr(bad + ":3: manufacturer: is not valid UTF-8"));
 }
 
-TEST_F(EvtradeCliTest, DryRunValidatesWithoutAServer) {
+TEST_P(EvtradeCliTest, DryRunValidatesWithoutAServer) {
   const std::string good = Write("native.csv", kNative);
   const std::string bad =
       Write("bad.csv",
@@ -397,7 +401,7 @@ TEST_F(EvtradeCliTest, DryRunValidatesWithoutAServer) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, FailsClearlyOnUsageErrors) {
+TEST_P(EvtradeCliTest, FailsClearlyOnUsageErrors) {
   const std::string file = Write("native.csv", kNative);
   CliResult missing = Run({"import", dir_ + "/nope.csv"});
   EXPECT_EQ(missing.exit_code, 3);
@@ -417,7 +421,7 @@ TEST_F(EvtradeCliTest, FailsClearlyOnUsageErrors) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
 }
 
-TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
+TEST_P(EvtradeCliTest, HelpExplainsEveryFlag) {
   CliResult top = Run({"--help"}, /*connect=*/false);
   EXPECT_EQ(top.exit_code, 0);
   for (const char* text : {"import FILE", "batches", "report", "exit codes"}) {
@@ -443,7 +447,7 @@ TEST_F(EvtradeCliTest, HelpExplainsEveryFlag) {
   EXPECT_THAT(fetch.out, HasSubstr("Ocp-Apim-Subscription-Key"));
 }
 
-TEST_F(EvtradeCliTest, ListsBatches) {
+TEST_P(EvtradeCliTest, ListsBatches) {
   const std::string file = Write("native.csv", kNative);
   ASSERT_EQ(
       Run({"import", file, "--request-id=first", "--source=s1"}).exit_code, 0);
@@ -504,12 +508,14 @@ class EvtradeFetchTest : public EvtradeCliTest {
   std::string key_path_;
 };
 
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(EvtradeFetchTest);
+
 // 2 reporters x 16 months x 2 HS codes x 2 flows x 3 partners = 384
 // records. The first 12 months give 288 >= --max_records=100: split into
 // 6 + 6 months (144 each, still full), then 3 + 3 (72 each); the last 4
 // months give 96. So 8 calls, 3 splits, 5 batches; one 429 and one 500 on
 // the way are retried.
-TEST_F(EvtradeFetchTest, SplitsFullResponsesRetriesAndWritesNothingTwice) {
+TEST_P(EvtradeFetchTest, SplitsFullResponsesRetriesAndWritesNothingTwice) {
   api_->FailRequest(1, Fault::kTooManyRequests);
   api_->FailRequest(3, Fault::kServerError);
   const std::vector<std::string> args = {
@@ -561,7 +567,7 @@ TEST_F(EvtradeFetchTest, SplitsFullResponsesRetriesAndWritesNothingTwice) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 384);
 }
 
-TEST_F(EvtradeFetchTest, AnInterruptedFetchCompletesWhenRunAgain) {
+TEST_P(EvtradeFetchTest, AnInterruptedFetchCompletesWhenRunAgain) {
   // The second call's answer is cut off: the first call stays loaded.
   api_->FailRequest(2, Fault::kMalformedJson);
   const std::vector<std::string> args = {"--reporters=CHN",
@@ -588,7 +594,7 @@ TEST_F(EvtradeFetchTest, AnInterruptedFetchCompletesWhenRunAgain) {
                 {156}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3}, 1, 1));
 }
 
-TEST_F(EvtradeFetchTest, StopsOnAWrongKeyOrAnAnswerWithItsErrorSet) {
+TEST_P(EvtradeFetchTest, StopsOnAWrongKeyOrAnAnswerWithItsErrorSet) {
   const std::vector<std::string> args = {"--reporters=CHN", "--periods=2022-11",
                                          "--hs_codes=870380"};
   std::vector<std::string> wrong = args;
@@ -619,7 +625,7 @@ TEST_F(EvtradeFetchTest, StopsOnAWrongKeyOrAnAnswerWithItsErrorSet) {
   EXPECT_EQ(api_->requests().size(), 2u);
 }
 
-TEST_F(EvtradeFetchTest, WithoutAKeyUsesThePublicPreview) {
+TEST_P(EvtradeFetchTest, WithoutAKeyUsesThePublicPreview) {
   CliResult r = Fetch({"--reporters=DEU", "--periods=2022-11..2022-12",
                        "--partners=W00,BEL", "--flows=M"},
                       /*with_key=*/false);
@@ -669,7 +675,7 @@ class FakeGateway final : public v1::GatewayService::Service {
   v1::GetMarketReportRequest last_request_;
 };
 
-TEST_F(EvtradeCliTest, PrintsTheGatewaysReport) {
+TEST_P(EvtradeCliTest, PrintsTheGatewaysReport) {
   FakeGateway gateway;
   grpc::ServerBuilder builder;
   int port = 0;

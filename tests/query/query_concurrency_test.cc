@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/store/sqlite_database.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "common/store/open_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
 #include "tests/support/query_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade {
 namespace {
@@ -46,13 +46,15 @@ Key KeyOf(const v1::TradeRecord& r) {
           r.manufacturer()};
 }
 
-class QueryConcurrencyTest : public ::testing::Test {
+class QueryConcurrencyTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    db_path_ = testing::MakeTempDir("query_concurrency") + "/s.db";
-    store::SqliteStoreConfig config;
-    config.path = db_path_;
-    auto ingest = store::SqliteIngestStore::Open(config);
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_path_ = *db;
+    store::StoreConfig config;
+    config.db = db_path_;
+    auto ingest = store::OpenIngestStore(config);
     ASSERT_TRUE(ingest.ok()) << ingest.status();
     ingest_ = *std::move(ingest);
     auto version =
@@ -78,12 +80,14 @@ class QueryConcurrencyTest : public ::testing::Test {
   }
 
   std::string db_path_;
-  std::unique_ptr<store::SqliteIngestStore> ingest_;
+  std::unique_ptr<store::IngestStore> ingest_;
   int64_t base_version_ = 0;
   std::unique_ptr<testing::InProcessQueryServer> server_;
 };
 
-TEST_F(QueryConcurrencyTest, PagingWhileIngestingNeitherRepeatsNorMisses) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(QueryConcurrencyTest);
+
+TEST_P(QueryConcurrencyTest, PagingWhileIngestingNeitherRepeatsNorMisses) {
   std::set<Key> at_start;
   for (const v1::TradeRecord& r : testing::FixtureBatch1()) {
     at_start.insert(KeyOf(r));
@@ -133,7 +137,7 @@ TEST_F(QueryConcurrencyTest, PagingWhileIngestingNeitherRepeatsNorMisses) {
   }
 }
 
-TEST_F(QueryConcurrencyTest, EveryReadSeesWholeBatches) {
+TEST_P(QueryConcurrencyTest, EveryReadSeesWholeBatches) {
   constexpr int kBatches = 25;
   std::atomic<bool> writer_done{false};
   std::thread writer([&] {

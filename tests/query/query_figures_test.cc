@@ -7,17 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "common/store/sqlite_database.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "common/store/open_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
 #include "tests/support/query_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade {
 namespace {
 
+using testing::Backend;
 using testing::FixtureBatch1;
 using testing::FixtureBatch2;
+using testing::FreshStore;
 using testing::IngestBatch;
 using testing::InProcessQueryServer;
 using testing::MakeTempDir;
@@ -83,13 +85,15 @@ void ExpectPoints(const v1::GetSeriesResponse& response,
 
 constexpr std::nullopt_t kAbsent = std::nullopt;
 
-class QueryFiguresTest : public ::testing::Test {
+class QueryFiguresTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    db_path_ = MakeTempDir("query_figures") + "/store.db";
-    store::SqliteStoreConfig config;
-    config.path = db_path_;
-    auto ingest = store::SqliteIngestStore::Open(config);
+    absl::StatusOr<std::string> db = FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_path_ = *db;
+    store::StoreConfig config;
+    config.db = db_path_;
+    auto ingest = store::OpenIngestStore(config);
     ASSERT_TRUE(ingest.ok()) << ingest.status();
     ingest_ = *std::move(ingest);
     auto version = IngestBatch(*ingest_, FixtureBatch1(), "fixture-1");
@@ -142,10 +146,12 @@ class QueryFiguresTest : public ::testing::Test {
   }
 
   std::string db_path_;
-  std::unique_ptr<store::SqliteIngestStore> ingest_;
+  std::unique_ptr<store::IngestStore> ingest_;
   int64_t version_ = 0;
   std::unique_ptr<InProcessQueryServer> server_;
 };
+
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(QueryFiguresTest);
 
 v1::GetSeriesRequest ChnSeries(int y0, int m0, int y1, int m1) {
   v1::GetSeriesRequest request;
@@ -158,7 +164,7 @@ v1::GetSeriesRequest ChnSeries(int y0, int m0, int y1, int m1) {
 // All vehicles: 2021-10 0 (PHEV BEL 0), 2021-11 World BEV + ICE partner sum,
 // 2022-10 2000 + 1500, 2022-11 3000 + 1500 + 600. Manufacturer rows, the
 // import and the non-vehicle code count nowhere.
-TEST_F(QueryFiguresTest, SeriesAllVehiclesAfterRevision) {
+TEST_P(QueryFiguresTest, SeriesAllVehiclesAfterRevision) {
   Revise();
   v1::GetSeriesResponse response = Series(ChnSeries(2021, 10, 2022, 12));
   EXPECT_EQ(response.data_version(), version_);
@@ -188,7 +194,7 @@ TEST_F(QueryFiguresTest, SeriesAllVehiclesAfterRevision) {
 
 // Before the revision 2021-11 was 1500: 2022-10 was a record over it, and
 // 2022-11 a record over 2022-10. The revision moves the record back.
-TEST_F(QueryFiguresTest, RevisionOfAnOldMonthChangesTheRecordHigh) {
+TEST_P(QueryFiguresTest, RevisionOfAnOldMonthChangesTheRecordHigh) {
   v1::GetSeriesResponse before = Series(ChnSeries(2022, 10, 2022, 11));
   EXPECT_EQ(before.data_version(), version_);
   ExpectPoints(before,
@@ -207,7 +213,7 @@ TEST_F(QueryFiguresTest, RevisionOfAnOldMonthChangesTheRecordHigh) {
                         std::make_tuple(2021, 11, int64_t{4500}), 8600, 86}});
 }
 
-TEST_F(QueryFiguresTest, SeriesToOnePartnerAndToTheWorldRows) {
+TEST_P(QueryFiguresTest, SeriesToOnePartnerAndToTheWorldRows) {
   Revise();
   v1::GetSeriesRequest bel = ChnSeries(2022, 10, 2022, 11);
   bel.set_partner("bel ");  // normalized like input codes
@@ -226,7 +232,7 @@ TEST_F(QueryFiguresTest, SeriesToOnePartnerAndToTheWorldRows) {
                                 false, kAbsent, 5000, 50}});
 }
 
-TEST_F(QueryFiguresTest, SeriesOfManufacturerRows) {
+TEST_P(QueryFiguresTest, SeriesOfManufacturerRows) {
   v1::GetSeriesRequest tesla = ChnSeries(2022, 10, 2022, 11);
   tesla.set_manufacturer("Tesla");
   ExpectPoints(Series(tesla), {{2022, 10, false, 0, 0, kAbsent, kAbsent,
@@ -242,7 +248,7 @@ TEST_F(QueryFiguresTest, SeriesOfManufacturerRows) {
                               false, kAbsent, 300, 6}});
 }
 
-TEST_F(QueryFiguresTest, PartnerBreakdownAllVehicles) {
+TEST_P(QueryFiguresTest, PartnerBreakdownAllVehicles) {
   Revise();
   v1::GetPartnerBreakdownRequest request;
   request.set_reporter("CHN");
@@ -288,7 +294,7 @@ TEST_F(QueryFiguresTest, PartnerBreakdownAllVehicles) {
   }
 }
 
-TEST_F(QueryFiguresTest, PartnerBreakdownTiesAndLimit) {
+TEST_P(QueryFiguresTest, PartnerBreakdownTiesAndLimit) {
   v1::GetPartnerBreakdownRequest request;
   request.set_reporter("CHN");
   request.set_powertrain(v1::POWERTRAIN_BEV);
@@ -314,7 +320,7 @@ TEST_F(QueryFiguresTest, PartnerBreakdownTiesAndLimit) {
   EXPECT_DOUBLE_EQ(response.partners(1).value_yoy_pct(), 700.0 / 3.0);
 }
 
-TEST_F(QueryFiguresTest, PartnerBreakdownOverAZeroTotal) {
+TEST_P(QueryFiguresTest, PartnerBreakdownOverAZeroTotal) {
   v1::GetPartnerBreakdownRequest request;
   request.set_reporter("CHN");
   request.set_powertrain(v1::POWERTRAIN_PHEV);
@@ -360,7 +366,7 @@ void ExpectShares(const v1::GetPowertrainMixResponse& response,
 
 // Electric share by month (after the revision): 2021-11 4000/4500,
 // 2022-10 2000/3500 (57.1%), 2022-11 3600/5100 (70.6%); 2022-09 missing.
-TEST_F(QueryFiguresTest, PowertrainMixAndStreaks) {
+TEST_P(QueryFiguresTest, PowertrainMixAndStreaks) {
   Revise();
   v1::GetPowertrainMixRequest request;
   request.set_reporter("CHN");
@@ -386,7 +392,7 @@ TEST_F(QueryFiguresTest, PowertrainMixAndStreaks) {
   EXPECT_EQ(response.segment_majority_streak_months(), 0);
 }
 
-TEST_F(QueryFiguresTest, PowertrainMixToOnePartnerAndOverAZeroMonth) {
+TEST_P(QueryFiguresTest, PowertrainMixToOnePartnerAndOverAZeroMonth) {
   v1::GetPowertrainMixRequest request;
   request.set_reporter("CHN");
   request.set_partner("BEL");
@@ -409,7 +415,7 @@ TEST_F(QueryFiguresTest, PowertrainMixToOnePartnerAndOverAZeroMonth) {
   EXPECT_EQ(response.electric_majority_streak_months(), 0);
 }
 
-TEST_F(QueryFiguresTest, ManufacturerBreakdown) {
+TEST_P(QueryFiguresTest, ManufacturerBreakdown) {
   v1::GetManufacturerBreakdownRequest request;
   request.set_reporter("CHN");
   *request.mutable_start() = P(2022, 11);
@@ -440,7 +446,7 @@ TEST_F(QueryFiguresTest, ManufacturerBreakdown) {
   EXPECT_DOUBLE_EQ(response.manufacturers(0).quantity_share_pct(), 60.0);
 }
 
-TEST_F(QueryFiguresTest, ExporterRanking) {
+TEST_P(QueryFiguresTest, ExporterRanking) {
   v1::GetExporterRankingRequest request;
   *request.mutable_start() = P(2022, 11);
   *request.mutable_end() = P(2022, 11);
@@ -481,7 +487,7 @@ TEST_F(QueryFiguresTest, ExporterRanking) {
   EXPECT_DOUBLE_EQ(response.ranks(0).share_pct(), 100.0);
 }
 
-TEST_F(QueryFiguresTest, ListRecordsPagesAndFilters) {
+TEST_P(QueryFiguresTest, ListRecordsPagesAndFilters) {
   Revise();
   v1::ListRecordsRequest request;
   request.set_page_size(5);
@@ -540,7 +546,7 @@ TEST_F(QueryFiguresTest, ListRecordsPagesAndFilters) {
   EXPECT_EQ(page.records_size(), 3);
 }
 
-TEST_F(QueryFiguresTest, StoreInfo) {
+TEST_P(QueryFiguresTest, StoreInfo) {
   Revise();
   v1::GetStoreInfoResponse info = Call<v1::GetStoreInfoResponse>(
       &v1::QueryService::Stub::GetStoreInfo, v1::GetStoreInfoRequest());

@@ -9,8 +9,6 @@
 #include <vector>
 
 #include "common/formats/record_reader.h"
-#include "common/store/sqlite_database.h"
-#include "common/store/sqlite_ingest_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
 #include "tests/support/query_fixture.h"
@@ -22,13 +20,9 @@ v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
 class QueryNewsStoryTest : public testing::SharedQueryServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    const std::string db_path =
-        testing::MakeTempDir("query_news_story") + "/s.db";
-    store::SqliteStoreConfig config;
-    config.path = db_path;
-    auto ingest = store::SqliteIngestStore::Open(config);
-    ASSERT_TRUE(ingest.ok()) << ingest.status();
+  void SetUp() override { UseSharedServer(Fill); }
+
+  static void Fill(store::IngestStore& store) {
     for (const char* file :
          {"comtrade_chn_8703_2021_2022.csv",
           "comtrade_jpn_deu_8703_2021_2022.csv", "manufacturers.csv"}) {
@@ -45,10 +39,9 @@ class QueryNewsStoryTest : public testing::SharedQueryServerSuite {
             << file << ": " << std::get<formats::RowError>(**row).reason;
         records.push_back(record->record);
       }
-      auto version = testing::IngestBatch(**ingest, records, file);
+      auto version = testing::IngestBatch(store, records, file);
       ASSERT_TRUE(version.ok()) << file << ": " << version.status();
     }
-    StartSharedServer(db_path);
   }
 
   template <typename Response, typename Request, typename Method>
@@ -69,9 +62,11 @@ class QueryNewsStoryTest : public testing::SharedQueryServerSuite {
   }
 };
 
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(QueryNewsStoryTest);
+
 // "China's electric car exports hit a record $3.2 billion in November, up
 // 165% year on year, the highest monthly total on record."
-TEST_F(QueryNewsStoryTest, ElectricRecordUp165Percent) {
+TEST_P(QueryNewsStoryTest, ElectricRecordUp165Percent) {
   v1::SeriesPoint nov = ChinaNovember2022(v1::POWERTRAIN_ELECTRIC);
   EXPECT_EQ(nov.value_usd(), 3'216'400'000);
   EXPECT_EQ(nov.quantity(), 118'511);
@@ -91,7 +86,7 @@ TEST_F(QueryNewsStoryTest, ElectricRecordUp165Percent) {
 }
 
 // "Belgium and the United Kingdom took nearly 70% of them."
-TEST_F(QueryNewsStoryTest, BelgiumAndUnitedKingdomNearly70Percent) {
+TEST_P(QueryNewsStoryTest, BelgiumAndUnitedKingdomNearly70Percent) {
   v1::GetPartnerBreakdownRequest request;
   request.set_reporter("CHN");
   request.set_powertrain(v1::POWERTRAIN_ELECTRIC);
@@ -116,7 +111,7 @@ TEST_F(QueryNewsStoryTest, BelgiumAndUnitedKingdomNearly70Percent) {
 
 // "Electric vehicles were more than half of China's vehicle exports for two
 // months in a row."
-TEST_F(QueryNewsStoryTest, ElectricMajorityTwoMonthsInARow) {
+TEST_P(QueryNewsStoryTest, ElectricMajorityTwoMonthsInARow) {
   v1::GetPowertrainMixRequest request;
   request.set_reporter("CHN");
   const double expected_share[] = {47.2072, 50.9402, 53.4286};
@@ -141,7 +136,7 @@ TEST_F(QueryNewsStoryTest, ElectricMajorityTwoMonthsInARow) {
 }
 
 // "total vehicle exports were a record $6 billion."
-TEST_F(QueryNewsStoryTest, AllVehiclesRecordSixBillion) {
+TEST_P(QueryNewsStoryTest, AllVehiclesRecordSixBillion) {
   v1::SeriesPoint nov = ChinaNovember2022(v1::POWERTRAIN_ALL);
   EXPECT_EQ(nov.value_usd(), 6'020'000'000);
   EXPECT_EQ(nov.quantity(), 339'613);
@@ -155,7 +150,7 @@ TEST_F(QueryNewsStoryTest, AllVehiclesRecordSixBillion) {
 }
 
 // "Tesla's Shanghai plant exported 37,000 vehicles."
-TEST_F(QueryNewsStoryTest, TeslaThirtySevenThousand) {
+TEST_P(QueryNewsStoryTest, TeslaThirtySevenThousand) {
   v1::GetManufacturerBreakdownRequest request;
   request.set_reporter("CHN");
   *request.mutable_start() = P(2022, 11);
@@ -171,7 +166,7 @@ TEST_F(QueryNewsStoryTest, TeslaThirtySevenThousand) {
 
 // "China overtook Germany as the world's second largest car exporter,
 // after Japan."
-TEST_F(QueryNewsStoryTest, SecondAfterJapanAheadOfGermany) {
+TEST_P(QueryNewsStoryTest, SecondAfterJapanAheadOfGermany) {
   v1::GetExporterRankingRequest request;
   *request.mutable_start() = P(2022, 1);
   *request.mutable_end() = P(2022, 11);

@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "common/store/sqlite_database.h"
-#include "common/store/sqlite_ingest_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
@@ -21,16 +19,12 @@ v1::Period P(int year, int month) { return testing::MakePeriod(year, month); }
 
 class QueryValidationTest : public testing::SharedQueryServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    std::string db_path = testing::MakeTempDir("query_validation") + "/s.db";
-    store::SqliteStoreConfig config;
-    config.path = db_path;
-    auto ingest = store::SqliteIngestStore::Open(config);
-    ASSERT_TRUE(ingest.ok()) << ingest.status();
-    auto version =
-        testing::IngestBatch(**ingest, testing::FixtureBatch1(), "fixture");
-    ASSERT_TRUE(version.ok()) << version.status();
-    StartSharedServer(db_path);
+  void SetUp() override {
+    UseSharedServer([](store::IngestStore& store) {
+      auto version =
+          testing::IngestBatch(store, testing::FixtureBatch1(), "fixture");
+      ASSERT_TRUE(version.ok()) << version.status();
+    });
   }
 
   template <typename Response, typename Request, typename Method>
@@ -52,17 +46,19 @@ class QueryValidationTest : public testing::SharedQueryServerSuite {
   }
 };
 
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(QueryValidationTest);
+
 void ExpectInvalid(const grpc::Status& status, const std::string& prefix) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_message();
   EXPECT_THAT(status.error_message(), StartsWith(prefix));
 }
 
-TEST_F(QueryValidationTest, GoodRequestPasses) {
+TEST_P(QueryValidationTest, GoodRequestPasses) {
   EXPECT_TRUE(Series(GoodSeries()).ok());
 }
 
-TEST_F(QueryValidationTest, ReporterCodes) {
+TEST_P(QueryValidationTest, ReporterCodes) {
   v1::GetSeriesRequest r = GoodSeries();
   r.set_reporter("XYZ");
   grpc::Status status = Series(r);
@@ -76,7 +72,7 @@ TEST_F(QueryValidationTest, ReporterCodes) {
   ExpectInvalid(Series(r), "reporter: ");
 }
 
-TEST_F(QueryValidationTest, ReporterWithoutDataIsNotFound) {
+TEST_P(QueryValidationTest, ReporterWithoutDataIsNotFound) {
   v1::GetSeriesRequest r = GoodSeries();
   r.set_reporter("USA");  // a partner in the fixture, never a reporter
   grpc::Status status = Series(r);
@@ -109,7 +105,7 @@ TEST_F(QueryValidationTest, ReporterWithoutDataIsNotFound) {
       grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(QueryValidationTest, Ranges) {
+TEST_P(QueryValidationTest, Ranges) {
   v1::GetSeriesRequest r = GoodSeries();
   r.clear_start();
   ExpectInvalid(Series(r), "start: required");
@@ -130,7 +126,7 @@ TEST_F(QueryValidationTest, Ranges) {
   EXPECT_TRUE(Series(r).ok());
 }
 
-TEST_F(QueryValidationTest, PartnersFlowsAndPowertrains) {
+TEST_P(QueryValidationTest, PartnersFlowsAndPowertrains) {
   v1::GetSeriesRequest r = GoodSeries();
   r.set_partner("QQQ");
   ExpectInvalid(Series(r), "partner: unknown area code \"QQQ\"");
@@ -165,7 +161,7 @@ TEST_F(QueryValidationTest, PartnersFlowsAndPowertrains) {
                 "partner: ");
 }
 
-TEST_F(QueryValidationTest, NegativeLimits) {
+TEST_P(QueryValidationTest, NegativeLimits) {
   v1::GetPartnerBreakdownRequest partners;
   partners.set_reporter("CHN");
   *partners.mutable_start() = P(2022, 1);
@@ -192,7 +188,7 @@ TEST_F(QueryValidationTest, NegativeLimits) {
                 "limit: ");
 }
 
-TEST_F(QueryValidationTest, ListRecordsPagingArguments) {
+TEST_P(QueryValidationTest, ListRecordsPagingArguments) {
   auto list = [&](const v1::ListRecordsRequest& r,
                   v1::ListRecordsResponse* out) {
     grpc::ClientContext context;

@@ -6,14 +6,17 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/store/open_store.h"
 
 namespace evtrade::testing {
 
 absl::StatusOr<std::unique_ptr<InProcessIngestServer>>
-InProcessIngestServer::Start(const std::string& db_path,
+InProcessIngestServer::Start(const std::string& db,
                              IngestServiceConfig config) {
   std::unique_ptr<InProcessIngestServer> server(new InProcessIngestServer());
-  auto store = store::SqliteIngestStore::Open({.path = db_path});
+  store::StoreConfig store_config;
+  store_config.db = db;
+  auto store = store::OpenIngestStore(store_config);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
   const int64_t max_message_bytes = config.max_message_bytes;

@@ -1,5 +1,5 @@
 // An IngestService running in the test process on 127.0.0.1 (port 0) over
-// the real SQLite store, for service and CLI tests.
+// a real store (SQLite file or PostgreSQL URI), for service and CLI tests.
 #ifndef EVTRADE_TESTS_SUPPORT_INGEST_SERVER_H_
 #define EVTRADE_TESTS_SUPPORT_INGEST_SERVER_H_
 
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/store/sqlite_ingest_store.h"
+#include "common/store/ingest_store.h"
 #include "ingest_service/ingest_service.h"
 
 namespace evtrade::testing {
@@ -17,9 +17,9 @@ namespace evtrade::testing {
 // Not thread-safe; the service it runs is.
 class InProcessIngestServer {
  public:
-  // Opens (creating if needed) the store at `db_path` and serves it.
+  // Opens (creating if needed) the store `db` (as --db) and serves it.
   static absl::StatusOr<std::unique_ptr<InProcessIngestServer>> Start(
-      const std::string& db_path, IngestServiceConfig config);
+      const std::string& db, IngestServiceConfig config);
 
   // Shuts the server down (in-flight calls get 5 s), then closes the store.
   ~InProcessIngestServer();
@@ -30,7 +30,7 @@ class InProcessIngestServer {
  private:
   InProcessIngestServer() = default;
 
-  std::unique_ptr<store::SqliteIngestStore> store_;
+  std::unique_ptr<store::IngestStore> store_;
   std::unique_ptr<IngestServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "common/domain/record_validation.h"
+#include "common/store/open_store.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::testing {
@@ -96,10 +97,19 @@ std::vector<v1::TradeRecord> FixtureBatch2() {
   return {Rec("CHN", "W00", v1::FLOW_EXPORT, "870380", 2021, 11, 4000, 40)};
 }
 
+store::SeriesFilter ChnBev202111() {
+  store::SeriesFilter filter;
+  filter.reporter = "CHN";
+  filter.classes = {PowertrainClass::kBev};
+  filter.first = Month{2021, 11};
+  filter.last = Month{2021, 11};
+  return filter;
+}
+
 absl::StatusOr<std::unique_ptr<InProcessQueryServer>>
-InProcessQueryServer::Start(const std::string& db_path, int worker_threads) {
+InProcessQueryServer::Start(const std::string& db, int worker_threads) {
   query::QueryServiceConfig config;
-  config.db_path = db_path;
+  config.store.db = db;
   config.worker_threads = worker_threads;
   auto service = query::QueryServiceImpl::Create(config);
   if (!service.ok()) return service.status();
@@ -120,17 +130,38 @@ InProcessQueryServer::~InProcessQueryServer() {
   if (server_ != nullptr) server_->Shutdown();
 }
 
-InProcessQueryServer* SharedQueryServerSuite::server_ = nullptr;
+std::array<InProcessQueryServer*, 2> SharedQueryServerSuite::servers_ = {};
+Backend SharedQueryServerSuite::current_ = Backend::kSqlite;
 
-void SharedQueryServerSuite::StartSharedServer(const std::string& db_path) {
-  auto server = InProcessQueryServer::Start(db_path);
-  ASSERT_TRUE(server.ok()) << server.status();
-  server_ = server->release();
+void SharedQueryServerSuite::UseSharedServer(
+    const std::function<void(store::IngestStore&)>& fill) {
+  current_ = GetParam();
+  InProcessQueryServer*& server = servers_[static_cast<int>(current_)];
+  if (server != nullptr) return;
+  absl::StatusOr<std::string> db = FreshStore(current_);
+  ASSERT_TRUE(db.ok()) << db.status();
+  {
+    store::StoreConfig config;
+    config.db = *db;
+    auto ingest = store::OpenIngestStore(config);
+    ASSERT_TRUE(ingest.ok()) << ingest.status();
+    fill(**ingest);
+    if (HasFatalFailure()) return;
+  }
+  auto started = InProcessQueryServer::Start(*db);
+  ASSERT_TRUE(started.ok()) << started.status();
+  server = started->release();
 }
 
 void SharedQueryServerSuite::TearDownTestSuite() {
-  delete server_;
-  server_ = nullptr;
+  for (InProcessQueryServer*& server : servers_) {
+    delete server;
+    server = nullptr;
+  }
+}
+
+v1::QueryService::Stub& SharedQueryServerSuite::stub() {
+  return servers_[static_cast<int>(current_)]->stub();
 }
 
 }  // namespace evtrade::testing

@@ -1,21 +1,25 @@
 // The query tests' small store: records written through the real writer
-// (SqliteIngestStore), and an in-process QueryService with a real stub.
+// (either backend), and an in-process QueryService with a real stub.
 #ifndef EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
 #define EVTRADE_TESTS_SUPPORT_QUERY_FIXTURE_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/store/ingest_store.h"
+#include "common/store/query_store.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "query_service/query_service.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade::testing {
 
@@ -43,11 +47,16 @@ std::vector<v1::TradeRecord> FixtureBatch1();
 // Revises CHN's World BEV row of 2021-11 from 1000 to 4000 (40 units).
 std::vector<v1::TradeRecord> FixtureBatch2();
 
-// A QueryService on an in-process gRPC server over the store at `db_path`.
+// The store read of CHN's official BEV exports of 2021-11: one cell, the
+// World row (1000; 4000 after FixtureBatch2).
+store::SeriesFilter ChnBev202111();
+
+// A QueryService on an in-process gRPC server over the store `db` (as
+// --db: a SQLite file or a PostgreSQL URI).
 class InProcessQueryServer {
  public:
   static absl::StatusOr<std::unique_ptr<InProcessQueryServer>> Start(
-      const std::string& db_path, int worker_threads = 2);
+      const std::string& db, int worker_threads = 2);
   ~InProcessQueryServer();
 
   v1::QueryService::Stub& stub() { return *stub_; }
@@ -60,17 +69,21 @@ class InProcessQueryServer {
   std::unique_ptr<v1::QueryService::Stub> stub_;
 };
 
-// Base of a test suite whose tests share one in-process server: the
-// suite's SetUpTestSuite fills the store, then calls StartSharedServer.
-class SharedQueryServerSuite : public ::testing::Test {
+// Base of a test suite, run once per store backend, whose tests share one
+// in-process server per backend: the suite's SetUp calls UseSharedServer.
+class SharedQueryServerSuite : public ::testing::TestWithParam<Backend> {
  protected:
-  // Fails the calling test (ASSERT) when the server cannot start.
-  static void StartSharedServer(const std::string& db_path);
+  // The first test of each backend makes a fresh store, fills it with
+  // `fill` (which may ASSERT) and starts the server; later tests of that
+  // backend reuse both. Fails the calling test when that cannot be done.
+  void UseSharedServer(const std::function<void(store::IngestStore&)>& fill);
   static void TearDownTestSuite();
-  static v1::QueryService::Stub& stub() { return server_->stub(); }
+  // The current test's server.
+  static v1::QueryService::Stub& stub();
 
  private:
-  static InProcessQueryServer* server_;
+  static std::array<InProcessQueryServer*, 2> servers_;
+  static Backend current_;
 };
 
 // Calls one QueryService method (e.g. &v1::QueryService::Stub::GetSeries)

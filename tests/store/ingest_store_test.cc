@@ -1,24 +1,27 @@
-#include "common/store/sqlite_ingest_store.h"
+// IngestStore, the same contract on both backends (SQLite file and
+// PostgreSQL database): batches, revisions, rollups, request ids, writers.
+#include "common/store/ingest_store.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
 
-#include "SQLiteCpp/Database.h"
-#include "SQLiteCpp/Statement.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/store/open_store.h"
 #include "common/store/rollup_check.h"
-#include "common/store/sqlite_database.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/paths.h"
+#include "tests/support/store_backends.h"
 
 namespace evtrade::store {
 namespace {
@@ -47,18 +50,15 @@ v1::TradeRecord Rec(std::string reporter, std::string partner,
   return r;
 }
 
-class SqliteIngestStoreTest : public ::testing::Test {
+class IngestStoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    config_.path = testing::MakeTempDir("ingest_store") + "/evtrade.db";
-    auto store = SqliteIngestStore::Open(config_);
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    config_.db = *db;
+    auto store = OpenIngestStore(config_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    SqliteStoreConfig read = config_;
-    read.migrate = false;
-    auto db = OpenSqliteDatabase(read);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
   }
 
   std::unique_ptr<BatchWriter> Begin(std::string request_id = "") {
@@ -85,26 +85,31 @@ class SqliteIngestStoreTest : public ::testing::Test {
   }
 
   int64_t Int(const std::string& sql) {
-    return db_->execAndGet(sql).getInt64();
+    const std::vector<std::string> rows = Rows(sql);
+    EXPECT_EQ(rows.size(), 1u) << sql;
+    return rows.empty() ? -1 : std::stoll(rows[0]);
   }
 
   int64_t Meta(const std::string& key) {
     return Int("SELECT value FROM meta WHERE key = '" + key + "'");
   }
 
-  // Rows of `sql` as strings, columns joined by '|'.
+  // Rows of `sql` (on a connection of its own) as strings, columns joined
+  // by '|'.
   std::vector<std::string> Rows(const std::string& sql) {
+    absl::StatusOr<std::vector<SqlRows>> result = RunStoreSql(config_, {sql});
+    EXPECT_TRUE(result.ok()) << result.status();
     std::vector<std::string> rows;
-    SQLite::Statement st(*db_, sql);
-    while (st.executeStep()) {
-      std::string row;
-      for (int i = 0; i < st.getColumnCount(); ++i) {
-        if (i > 0) row += "|";
-        row += st.getColumn(i).getString();
-      }
-      rows.push_back(row);
+    if (!result.ok()) return rows;
+    for (const std::vector<std::string>& row : (*result)[0]) {
+      rows.push_back(absl::StrJoin(row, "|"));
     }
     return rows;
+  }
+
+  void Exec(const std::string& sql) {
+    absl::StatusOr<std::vector<SqlRows>> result = RunStoreSql(config_, {sql});
+    ASSERT_TRUE(result.ok()) << result.status();
   }
 
   void ExpectRollupsConsistent() {
@@ -113,12 +118,13 @@ class SqliteIngestStoreTest : public ::testing::Test {
     EXPECT_THAT(*diff, IsEmpty());
   }
 
-  SqliteStoreConfig config_;
-  std::unique_ptr<SqliteIngestStore> store_;
-  std::unique_ptr<SQLite::Database> db_;
+  StoreConfig config_;
+  std::unique_ptr<IngestStore> store_;
 };
 
-TEST_F(SqliteIngestStoreTest, InsertThenUnchangedThenUpdated) {
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(IngestStoreTest);
+
+TEST_P(IngestStoreTest, InsertThenUnchangedThenUpdated) {
   auto b1 = Begin();
   EXPECT_EQ(b1->batch_id(), 1);
   EXPECT_EQ(b1->data_version(), 1);
@@ -153,7 +159,7 @@ TEST_F(SqliteIngestStoreTest, InsertThenUnchangedThenUpdated) {
   ExpectRollupsConsistent();
 }
 
-TEST_F(SqliteIngestStoreTest, RevisionKeepsOldFiguresWithTheirBatch) {
+TEST_P(IngestStoreTest, RevisionKeepsOldFiguresWithTheirBatch) {
   auto b1 = Begin();
   Up(*b1, Rec("CHN", "BEL", "870380", 202211, 1000, 40, 70));
   Commit(*b1);
@@ -188,7 +194,7 @@ TEST_F(SqliteIngestStoreTest, RevisionKeepsOldFiguresWithTheirBatch) {
   EXPECT_EQ(Meta("record_count"), 2);
 }
 
-TEST_F(SqliteIngestStoreTest, RollupsOfWorldPartnerAndManufacturerRows) {
+TEST_P(IngestStoreTest, RollupsOfWorldPartnerAndManufacturerRows) {
   auto b = Begin();
   Up(*b, Rec("CHN", "W00", "870380", 202211, 3000, 100));
   Up(*b, Rec("CHN", "BEL", "870380", 202211, 1000, 40));
@@ -228,7 +234,7 @@ TEST_F(SqliteIngestStoreTest, RollupsOfWorldPartnerAndManufacturerRows) {
   ExpectRollupsConsistent();
 }
 
-TEST_F(SqliteIngestStoreTest, DestroyWithoutCommitRollsBack) {
+TEST_P(IngestStoreTest, DestroyWithoutCommitRollsBack) {
   {
     auto b = Begin();
     Up(*b, Rec("CHN", "W00", "870380", 202211, 3000, 100));
@@ -262,7 +268,7 @@ TEST_F(SqliteIngestStoreTest, DestroyWithoutCommitRollsBack) {
   ExpectRollupsConsistent();
 }
 
-TEST_F(SqliteIngestStoreTest, DataVersionGrowsByOnePerCommit) {
+TEST_P(IngestStoreTest, DataVersionGrowsByOnePerCommit) {
   for (int i = 1; i <= 3; ++i) {
     auto b = Begin();
     Up(*b, Rec("CHN", "BEL", "870380", 202200 + i, 10 * i, i));
@@ -284,7 +290,7 @@ TEST_F(SqliteIngestStoreTest, DataVersionGrowsByOnePerCommit) {
   EXPECT_EQ(Meta("record_count"), 3);
 }
 
-TEST_F(SqliteIngestStoreTest, CommitIsOnceOnly) {
+TEST_P(IngestStoreTest, CommitIsOnceOnly) {
   auto b = Begin();
   Up(*b, Rec("CHN", "BEL", "870380", 202211, 1000, 40));
   Commit(*b);
@@ -298,7 +304,7 @@ TEST_F(SqliteIngestStoreTest, CommitIsOnceOnly) {
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), 1);
 }
 
-TEST_F(SqliteIngestStoreTest, BatchRowAndResponseByRequestId) {
+TEST_P(IngestStoreTest, BatchRowAndResponseByRequestId) {
   auto b = Begin("req-1");
   Up(*b, Rec("CHN", "BEL", "870380", 202211, 1000, 40));
   BatchCounts counts;
@@ -329,7 +335,7 @@ TEST_F(SqliteIngestStoreTest, BatchRowAndResponseByRequestId) {
   found = store_->FindResponse("empty");
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_EQ(found->value_or("absent"), "");
-  EXPECT_THAT(Rows("SELECT batch_id, IFNULL(request_id, 'NULL'), source, "
+  EXPECT_THAT(Rows("SELECT batch_id, COALESCE(request_id, 'NULL'), source, "
                    "writer, received, inserted, updated, unchanged, "
                    "rejected, data_version FROM batches ORDER BY batch_id"),
               ElementsAre("1|req-1|unit|tester|3|1|0|0|2|1",
@@ -338,7 +344,7 @@ TEST_F(SqliteIngestStoreTest, BatchRowAndResponseByRequestId) {
                           "4|empty|unit|tester|0|0|0|0|0|4"));
 }
 
-TEST_F(SqliteIngestStoreTest, SameRequestIdCommitsOnce) {
+TEST_P(IngestStoreTest, SameRequestIdCommitsOnce) {
   // Both streams passed FindResponse before either committed.
   auto first = Begin("dup");
   Up(*first, Rec("CHN", "BEL", "870380", 202211, 1000, 40));
@@ -365,7 +371,7 @@ TEST_F(SqliteIngestStoreTest, SameRequestIdCommitsOnce) {
   ExpectRollupsConsistent();
 }
 
-TEST_F(SqliteIngestStoreTest, ListBatchesNewestFirstByKeyset) {
+TEST_P(IngestStoreTest, ListBatchesNewestFirstByKeyset) {
   for (int i = 1; i <= 5; ++i) {
     auto b = Begin(i == 2 ? "two" : "");
     BatchCounts counts;
@@ -408,7 +414,7 @@ TEST_F(SqliteIngestStoreTest, ListBatchesNewestFirstByKeyset) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(SqliteIngestStoreTest, ReadsAnswerWhileABatchIsOpen) {
+TEST_P(IngestStoreTest, ReadsAnswerWhileABatchIsOpen) {
   auto done = Begin("done");
   Commit(*done, {}, "done response");
   done.reset();
@@ -426,7 +432,7 @@ TEST_F(SqliteIngestStoreTest, ReadsAnswerWhileABatchIsOpen) {
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), 0);
 }
 
-TEST_F(SqliteIngestStoreTest, BeginBatchWaitsForTheOpenBatch) {
+TEST_P(IngestStoreTest, BeginBatchWaitsForTheOpenBatch) {
   auto first = Begin();
   std::atomic<bool> second_began = false;
   int64_t second_id = 0;
@@ -446,12 +452,12 @@ TEST_F(SqliteIngestStoreTest, BeginBatchWaitsForTheOpenBatch) {
   EXPECT_EQ(Meta("data_version"), 2);
 }
 
-TEST_F(SqliteIngestStoreTest, SecondStoreOnSameFileWaitsOrFailsUnavailable) {
-  // Another process (here: another store) holds the write lock longer than
-  // the busy timeout: BeginBatch fails UNAVAILABLE instead of interleaving.
-  SqliteStoreConfig impatient = config_;
-  impatient.busy_timeout = absl::Milliseconds(50);
-  auto other = SqliteIngestStore::Open(impatient);
+TEST_P(IngestStoreTest, SecondStoreWaitsOrFailsUnavailable) {
+  // Another process (here: another store) holds the writer lock longer than
+  // the lock timeout: BeginBatch fails UNAVAILABLE instead of interleaving.
+  StoreConfig impatient = config_;
+  impatient.lock_timeout = absl::Milliseconds(50);
+  auto other = OpenIngestStore(impatient);
   ASSERT_TRUE(other.ok()) << other.status();
   auto held = Begin();
   auto blocked = (*other)->BeginBatch(BatchMeta{});
@@ -466,16 +472,16 @@ TEST_F(SqliteIngestStoreTest, SecondStoreOnSameFileWaitsOrFailsUnavailable) {
   EXPECT_EQ((*next)->data_version(), 2);
 }
 
-TEST_F(SqliteIngestStoreTest, RollupCheckFindsTamperedRows) {
+TEST_P(IngestStoreTest, RollupCheckFindsTamperedRows) {
   auto b = Begin();
   Up(*b, Rec("CHN", "W00", "870380", 202211, 3000, 100));
   Up(*b, Rec("CHN", "BEL", "870380", 202211, 1000, 40));
   Commit(*b);
   b.reset();
   ExpectRollupsConsistent();
-  db_->exec("UPDATE hs_month SET world_value = world_value + 1");
-  db_->exec("DELETE FROM partner_month");
-  db_->exec(
+  Exec("UPDATE hs_month SET world_value = world_value + 1");
+  Exec("DELETE FROM partner_month");
+  Exec(
       "INSERT INTO partner_month (reporter, flow, powertrain, period, "
       "partner, rows, value_usd, quantity) "
       "VALUES ('DEU', 1, 1, 202211, 'FRA', 1, 5, 1)");
@@ -495,7 +501,7 @@ TEST_F(SqliteIngestStoreTest, RollupCheckFindsTamperedRows) {
 // inserts, revisions, identical re-ingests, World/partner/special-area rows
 // and manufacturer rows, across committed and rolled-back batches. A model
 // of the current figures checks every upsert outcome too.
-TEST_F(SqliteIngestStoreTest, RandomMixKeepsRollupsExact) {
+TEST_P(IngestStoreTest, RandomMixKeepsRollupsExact) {
   std::mt19937 rng(20221129);
   const std::vector<std::string> reporters = {"CHN", "DEU"};
   const std::vector<std::string> partners = {"W00", "BEL", "GBR", "S19"};
@@ -581,52 +587,43 @@ TEST_F(SqliteIngestStoreTest, RandomMixKeepsRollupsExact) {
             model_value);
 }
 
-// A reader on its own connection, with no busy timeout at all (any lock
-// wait would fail it at once), reads while the writer commits batches. Each
-// batch adds kPerBatch records of value kValue, so a reader that saw part of
-// a batch would see a sum that is not a whole number of batches.
-TEST_F(SqliteIngestStoreTest, ReaderSeesWholeBatchesAndIsNeverBlocked) {
+// Readers on connections of their own (SQLite: with no busy timeout at
+// all, so any lock wait would fail them at once) read while the writer
+// commits batches. Each batch adds kPerBatch records of value kValue, so a
+// reader that saw part of a batch would see a sum that is not a whole
+// number of batches.
+TEST_P(IngestStoreTest, ReaderSeesWholeBatchesAndIsNeverBlocked) {
   constexpr int kBatches = 20;
   constexpr int kPerBatch = 10;
   constexpr int64_t kValue = 7;
-  SqliteStoreConfig reader_config = config_;
-  reader_config.migrate = false;
-  reader_config.busy_timeout = absl::ZeroDuration();
-  auto reader_db = OpenSqliteDatabase(reader_config);
-  ASSERT_TRUE(reader_db.ok()) << reader_db.status();
+  StoreConfig reader_config = config_;
+  reader_config.lock_timeout = absl::ZeroDuration();
 
   std::atomic<bool> writing = true;
   std::atomic<int> reads = 0;
   std::vector<std::string> failures;
   std::thread reader([&] {
-    SQLite::Database& db = **reader_db;
     while (writing.load() || reads.load() == 0) {
-      try {
-        db.exec("BEGIN");
-        const int64_t sum =
-            db.execAndGet("SELECT COALESCE(SUM(value_usd), 0) FROM records")
-                .getInt64();
-        const int64_t count =
-            db.execAndGet("SELECT COUNT(*) FROM records").getInt64();
-        const int64_t version =
-            db.execAndGet("SELECT value FROM meta WHERE key = 'data_version'")
-                .getInt64();
-        const int64_t rollup = db.execAndGet(
-                                     "SELECT COALESCE(SUM(partner_value), 0) "
-                                     "FROM hs_month")
-                                   .getInt64();
-        db.exec("COMMIT");
-        ++reads;
-        if (sum % (kPerBatch * kValue) != 0 || count != version * kPerBatch ||
-            sum != count * kValue || rollup != sum) {
-          failures.push_back("sum " + std::to_string(sum) + " count " +
-                             std::to_string(count) + " version " +
-                             std::to_string(version) + " rollup " +
-                             std::to_string(rollup));
-        }
-      } catch (const SQLite::Exception& e) {
-        failures.push_back(e.what());
+      absl::StatusOr<std::vector<SqlRows>> read = RunStoreSql(
+          reader_config,
+          {"SELECT COALESCE(SUM(value_usd), 0), COUNT(*) FROM records",
+           "SELECT value FROM meta WHERE key = 'data_version'",
+           "SELECT COALESCE(SUM(partner_value), 0) FROM hs_month"});
+      if (!read.ok()) {
+        failures.push_back(read.status().ToString());
         return;
+      }
+      ++reads;
+      const int64_t sum = std::stoll((*read)[0][0][0]);
+      const int64_t count = std::stoll((*read)[0][0][1]);
+      const int64_t version = std::stoll((*read)[1][0][0]);
+      const int64_t rollup = std::stoll((*read)[2][0][0]);
+      if (sum % (kPerBatch * kValue) != 0 || count != version * kPerBatch ||
+          sum != count * kValue || rollup != sum) {
+        failures.push_back("sum " + std::to_string(sum) + " count " +
+                           std::to_string(count) + " version " +
+                           std::to_string(version) + " rollup " +
+                           std::to_string(rollup));
       }
     }
   });
@@ -647,6 +644,93 @@ TEST_F(SqliteIngestStoreTest, ReaderSeesWholeBatchesAndIsNeverBlocked) {
   EXPECT_THAT(failures, IsEmpty());
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), kBatches * kPerBatch);
+}
+
+// Several writers, each with a store instance of its own (as separate
+// ingest replicas or processes would have), write overlapping keys with
+// revisions at the same time. The stores serialize whole batches (SQLite's
+// write lock; PostgreSQL's advisory writer lock), so: data_versions are
+// distinct and dense, record_count and the revision rows match what the
+// writers were told, and the rollups equal a recomputation from the
+// records.
+TEST_P(IngestStoreTest, ConcurrentWritersWithOwnStoresStayExact) {
+  constexpr int kWriters = 4;
+  constexpr int kBatchesEach = 5;
+  constexpr int kRecordsEach = 30;
+  std::atomic<int64_t> inserted = 0;
+  std::atomic<int64_t> updated = 0;
+  std::vector<std::vector<int64_t>> versions(kWriters);
+  std::vector<std::string> failures(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      StoreConfig patient = config_;
+      patient.lock_timeout = absl::Seconds(60);
+      auto store = OpenIngestStore(patient);
+      if (!store.ok()) {
+        failures[w] = store.status().ToString();
+        return;
+      }
+      std::mt19937 rng(1000 + w);
+      for (int b = 0; b < kBatchesEach; ++b) {
+        BatchMeta meta;
+        meta.source = "writer";
+        meta.writer = std::to_string(w);
+        auto batch = (*store)->BeginBatch(meta);
+        if (!batch.ok()) {
+          failures[w] = batch.status().ToString();
+          return;
+        }
+        BatchCounts counts;
+        for (int i = 0; i < kRecordsEach; ++i) {
+          // 12 keys shared by every writer; values differ per writer, so
+          // the same key is inserted once and revised by the others.
+          const int key = std::uniform_int_distribution<int>(0, 11)(rng);
+          const std::string partner = key % 3 == 0 ? "W00" : "BEL";
+          const int64_t value =
+              1 + std::uniform_int_distribution<int64_t>(0, 1000)(rng);
+          auto outcome = (*batch)->Upsert(
+              Rec("CHN", partner, key % 2 == 0 ? "870380" : "870360",
+                  202201 + key / 3, value, value % 17));
+          if (!outcome.ok()) {
+            failures[w] = outcome.status().ToString();
+            return;
+          }
+          ++counts.received;
+          if (*outcome == UpsertOutcome::kInserted) ++counts.inserted;
+          if (*outcome == UpsertOutcome::kUpdated) ++counts.updated;
+          if (*outcome == UpsertOutcome::kUnchanged) ++counts.unchanged;
+        }
+        auto info = (*batch)->Commit(counts, "r");
+        if (!info.ok()) {
+          failures[w] = info.status().ToString();
+          return;
+        }
+        versions[w].push_back(info->data_version);
+        inserted += counts.inserted;
+        updated += counts.updated;
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  for (const std::string& failure : failures) EXPECT_EQ(failure, "");
+
+  std::vector<int64_t> all;
+  for (const auto& v : versions) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  std::vector<int64_t> dense(kWriters * kBatchesEach);
+  std::iota(dense.begin(), dense.end(), 1);
+  EXPECT_EQ(all, dense);
+  EXPECT_EQ(Meta("data_version"), kWriters * kBatchesEach);
+  EXPECT_EQ(inserted.load(), 12);
+  EXPECT_EQ(Meta("record_count"), 12);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM records"), 12);
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM record_revisions"), updated.load());
+  EXPECT_EQ(Int("SELECT SUM(updated) FROM batches"), updated.load());
+  // Each batch's data_version is its batch_id: both in commit order.
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM batches WHERE batch_id = data_version"),
+            kWriters * kBatchesEach);
+  ExpectRollupsConsistent();
 }
 
 }  // namespace
