@@ -29,12 +29,13 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim
 # Only the shared libraries the binaries load (the -dev packages' runtime
 # halves): gRPC (+ reflection, channelz), protobuf, Abseil, SQLite (SQLiteCpp
-# itself is linked statically), spdlog + fmt, prometheus-cpp core + pull (which
-# bring civetweb), cpp-httplib (brings OpenSSL, brotli), zlib.
+# itself is linked statically), libpq (the PostgreSQL store), spdlog + fmt,
+# prometheus-cpp core + pull (which bring civetweb), cpp-httplib (brings
+# OpenSSL, brotli), zlib.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
-      libsqlite3-0 libspdlog1.10 libfmt9 \
+      libsqlite3-0 libpq5 libspdlog1.10 libfmt9 \
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 \
       libcpp-httplib0.11 zlib1g \
  && rm -rf /var/lib/apt/lists/*

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/domain/areas.h"
 #include "common/domain/powertrain.h"
+#include "common/store/batch_slot.h"
 #include "common/store/pg_schema.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
@@ -166,16 +167,7 @@ class PgIngestStore::Batch final : public BatchWriter {
 };
 
 absl::Status PgIngestStore::Batch::CheckUsable() const {
-  if (failed_.has_value()) {
-    return absl::AbortedError(absl::StrCat(
-        "batch ", batch_id_,
-        " failed earlier and writes nothing: ", failed_->message()));
-  }
-  if (!open_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("batch ", batch_id_, " is already committed"));
-  }
-  return absl::OkStatus();
+  return CheckBatchUsable(batch_id_, failed_, !open_);
 }
 
 absl::Status PgIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
@@ -340,19 +332,11 @@ absl::StatusOr<std::unique_ptr<PgIngestStore>> PgIngestStore::Open(
       new PgIngestStore(config, std::move(write), std::move(read)));
 }
 
-void PgIngestStore::ReleaseWriterSlot() {
-  absl::MutexLock lock(&slot_mu_);
-  batch_open_ = false;
-}
+void PgIngestStore::ReleaseWriterSlot() { slot_.Release(); }
 
 absl::StatusOr<std::unique_ptr<BatchWriter>> PgIngestStore::BeginBatch(
     const BatchMeta& meta) {
-  {
-    slot_mu_.LockWhen(absl::Condition(
-        +[](bool* open) { return !*open; }, &batch_open_));
-    batch_open_ = true;
-    slot_mu_.Unlock();
-  }
+  slot_.Acquire();
   // From here this thread alone uses write_ until the slot is released.
   PgConnection& db = *write_;
   db.RollbackQuietly();

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/store/batch_slot.h"
 #include "common/store/ingest_store.h"
 #include "common/store/pg_connection.h"
 
@@ -81,8 +82,7 @@ class PgIngestStore final : public IngestStore {
 
   const PgIngestStoreConfig config_;
 
-  absl::Mutex slot_mu_;
-  bool batch_open_ ABSL_GUARDED_BY(slot_mu_) = false;
+  WriterSlot slot_;
   // Used only by the live Batch (the slot serializes them).
   std::unique_ptr<PgConnection> write_;
 

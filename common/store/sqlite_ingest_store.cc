@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "common/domain/areas.h"
 #include "common/domain/powertrain.h"
+#include "common/store/batch_slot.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -180,16 +181,7 @@ class SqliteIngestStore::Batch final : public BatchWriter {
 };
 
 absl::Status SqliteIngestStore::Batch::CheckUsable() const {
-  if (failed_.has_value()) {
-    return absl::AbortedError(absl::StrCat(
-        "batch ", batch_id_,
-        " failed earlier and writes nothing: ", failed_->message()));
-  }
-  if (transaction_ == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("batch ", batch_id_, " is already committed"));
-  }
-  return absl::OkStatus();
+  return CheckBatchUsable(batch_id_, failed_, transaction_ == nullptr);
 }
 
 absl::Status SqliteIngestStore::Batch::Fail(const SQLite::Exception& e,
@@ -410,19 +402,11 @@ absl::StatusOr<std::unique_ptr<SqliteIngestStore>> SqliteIngestStore::Open(
   }
 }
 
-void SqliteIngestStore::ReleaseWriterSlot() {
-  absl::MutexLock lock(&slot_mu_);
-  batch_open_ = false;
-}
+void SqliteIngestStore::ReleaseWriterSlot() { slot_.Release(); }
 
 absl::StatusOr<std::unique_ptr<BatchWriter>> SqliteIngestStore::BeginBatch(
     const BatchMeta& meta) {
-  {
-    slot_mu_.LockWhen(absl::Condition(
-        +[](bool* open) { return !*open; }, &batch_open_));
-    batch_open_ = true;
-    slot_mu_.Unlock();
-  }
+  slot_.Acquire();
   // From here this thread alone uses write_db_ until the slot is released.
   try {
     if (sqlite3_get_autocommit(write_db_->getHandle()) == 0) {

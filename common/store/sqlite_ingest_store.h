@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/store/batch_slot.h"
 #include "common/store/ingest_store.h"
 #include "common/store/sqlite_database.h"
 
@@ -67,8 +68,7 @@ class SqliteIngestStore final : public IngestStore {
 
   const SqliteStoreConfig config_;
 
-  absl::Mutex slot_mu_;
-  bool batch_open_ ABSL_GUARDED_BY(slot_mu_) = false;
+  WriterSlot slot_;
 
   // Used only by the live Batch (the slot serializes them).
   std::unique_ptr<SQLite::Database> write_db_;
