@@ -14,8 +14,9 @@
 # turns the results into the report; a full run appends the newest report
 # in bench/earlier/ (an earlier run's figures; --earlier= for none).
 # --smoke runs a tiny size with short measurements, writes the report into
-# the work folder and checks that every figure is well formed (what the ctest "bench.smoke" test runs, and
-# "bench.smoke_postgres" with --store=postgres).
+# the work folder and checks that every figure is well formed (what the
+# ctest "bench.smoke" test runs, and "bench.smoke_postgres" with
+# --store=postgres).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +45,7 @@ for (( i = 0; i < ${#args[@]}; i++ )); do
     --work=*) work="${arg#*=}" ;;
     --earlier=*) earlier="${arg#*=}" ;;
     --smoke) smoke=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
