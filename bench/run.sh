@@ -45,7 +45,7 @@ for (( i = 0; i < ${#args[@]}; i++ )); do
     --work=*) work="${arg#*=}" ;;
     --earlier=*) earlier="${arg#*=}" ;;
     --smoke) smoke=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done

@@ -177,7 +177,8 @@ def side_by_side(rows, sizes):
     for callers in sorted({r["callers"] for r in rows
                            if r["name"] == "report" and "callers" in r}):
         figures.append(
-            (f"uncached reports/s ({callers} callers)",
+            (f"uncached reports/s ({callers} caller"
+             f"{'' if callers == 1 else 's'})",
              lambda g, c=callers: cell(
                  one(rows, g, "report", cache="cold", callers=c),
                  "per_second")))
@@ -215,8 +216,9 @@ def render(rows, machine, analysis, earlier=""):
       "end comes from `bench/analysis.md`). Stores and sizes in this run: "
       + ", ".join(sizes) + ". How each figure is obtained is described "
       "under [Method](#method)."
-      + (" Figures of an earlier run that this run did not repeat are "
-         "under [Earlier run](#earlier-run), as that run wrote them."
+      + (" An earlier run's figures (among them sizes this run did not "
+         "repeat) are under [Earlier run](#earlier-run), as that run wrote "
+         "them."
          if earlier else ""))
     w("")
     w("## Machine")
