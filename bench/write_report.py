@@ -2,7 +2,12 @@
 """Turns bench/run.sh's results (JSON lines) into docs/BENCHMARKS.md.
 
   write_report.py --results=results.jsonl --machine=machine.txt --out=FILE
-                  [--analysis=bench/analysis.md] [--check]
+                  [--analysis=bench/analysis.md] [--earlier=FILE.md] [--check]
+
+Each row belongs to a store kind ("store": sqlite or postgres; rows without
+one are sqlite) and a size; the tables name both ("postgres 100k").
+--earlier appends an earlier run's report (figures this run did not
+repeat), headed as such.
 
 --check fails (exit 1) unless every expected measurement is there, well
 formed and positive, with no failed calls: the smoke test's assertion.
@@ -19,7 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Targets of issue 7, as (key, text, comparison, threshold).
 TARGETS = [
-    ("ingest", "ingest throughput / store limit", ">=", 0.5),
+    ("ingest", "ingest throughput / the store's raw baseline (sqlite: store "
+     "limit; postgres: plain INSERT)", ">=", 0.5),
     ("uncached", "uncached report p50 / echo p50 (1 caller)", "<=", 3.0),
     ("cached", "cached report throughput / echo throughput (best of callers)",
      ">=", 0.5),
@@ -36,10 +42,26 @@ def load(path):
             if not line:
                 continue
             try:
-                rows.append(json.loads(line))
+                r = json.loads(line)
             except json.JSONDecodeError as e:
                 raise SystemExit(f"{path}:{number}: not JSON: {e}")
+            # Every table groups by store and size: "size" becomes both.
+            r["store"] = r.get("store", "sqlite")
+            if "size" in r:
+                r["bare_size"] = r["size"]
+                r["size"] = f"{r['store']} {r['size']}"
+            rows.append(r)
     return rows
+
+
+def bare(size):
+    """"postgres 100k" -> "100k"."""
+    return size.split(" ")[-1]
+
+
+def store_of(size):
+    """"postgres 100k" -> "postgres"."""
+    return size.split(" ")[0]
 
 
 def sizes_in_order(rows):
@@ -77,12 +99,16 @@ def fmt(x, digits=3):
 def ratios(rows, size):
     """The target ratios at one size: {key: (value, detail)}."""
     out = {}
-    store = one(rows, size, "store_limit")
+    # PostgreSQL's baseline is the plain INSERT (raw_insert); SQLite's the
+    # store limit.
+    raw = one(rows, size, "raw_insert")
+    store = raw or one(rows, size, "store_limit")
     ingest = one(rows, size, "ingest", into="empty")
     if store and ingest and store["per_second"] > 0:
         out["ingest"] = (ingest["per_second"] / store["per_second"],
                          f"{fmt(ingest['per_second'])} vs "
-                         f"{fmt(store['per_second'])} records/s")
+                         f"{fmt(store['per_second'])} records/s "
+                         f"({'plain INSERT' if raw else 'store limit'})")
     echo1 = one(rows, size, "echo", callers=1)
     cold1 = one(rows, size, "report", cache="cold", callers=1)
     if echo1 and cold1 and echo1["p50_ms"] > 0:
@@ -113,22 +139,103 @@ def met(value, comparison, threshold):
     return value >= threshold if comparison == ">=" else value <= threshold
 
 
-def render(rows, machine, analysis):
+def side_by_side(rows, sizes):
+    """The headline figures of each store, one column per store."""
+    stores = []
+    for size in sizes:
+        if store_of(size) not in stores:
+            stores.append(store_of(size))
+    md = ["| size | figure | " + " | ".join(stores) + " |",
+          "|---|---|" + "---|" * len(stores)]
+
+    def cell(r, key, suffix=""):
+        return fmt(r[key]) + suffix if r else "n/a"
+
+    figures = [
+        ("ingest records/s (empty store)",
+         lambda g: cell(one(rows, g, "ingest", into="empty"), "per_second")),
+        ("raw baseline records/s (sqlite: store limit; postgres: plain "
+         "INSERT)",
+         lambda g: cell(one(rows, g, "raw_insert")
+                        or one(rows, g, "store_limit"), "per_second")),
+        ("store limit records/s (the service's store class, no RPC)",
+         lambda g: cell(one(rows, g, "store_limit"), "per_second")),
+        ("ingest / raw baseline",
+         lambda g: fmt(ratios(rows, g)["ingest"][0])
+         if "ingest" in ratios(rows, g) else "n/a"),
+        ("ingest records/s (loaded store)",
+         lambda g: cell(one(rows, g, "ingest", into="big"), "per_second")),
+        ("echo p50 ms (1 caller)",
+         lambda g: cell(one(rows, g, "echo", callers=1), "p50_ms")),
+        ("uncached report p50 ms (1 caller)",
+         lambda g: cell(one(rows, g, "report", cache="cold", callers=1),
+                        "p50_ms")),
+        ("uncached report p50 / echo p50",
+         lambda g: fmt(ratios(rows, g)["uncached"][0])
+         if "uncached" in ratios(rows, g) else "n/a"),
+    ]
+    for callers in sorted({r["callers"] for r in rows
+                           if r["name"] == "report" and "callers" in r}):
+        figures.append(
+            (f"uncached reports/s ({callers} caller"
+             f"{'' if callers == 1 else 's'})",
+             lambda g, c=callers: cell(
+                 one(rows, g, "report", cache="cold", callers=c),
+                 "per_second")))
+    figures += [
+        ("cached reports/s (best of callers)",
+         lambda g: fmt(max(r["per_second"] for r in
+                           pick(rows, g, "report", cache="warm")))
+         if pick(rows, g, "report", cache="warm") else "n/a"),
+        ("cached throughput / echo throughput",
+         lambda g: fmt(ratios(rows, g)["cached"][0])
+         if "cached" in ratios(rows, g) else "n/a"),
+        ("uncached report p50 ms (8 callers) while records are ingested "
+         "(how many: Ingest)",
+         lambda g: cell(one(rows, g, "report_during_ingest"), "p50_ms")),
+    ]
+    bare_sizes = []
+    for size in sizes:
+        if bare(size) not in bare_sizes:
+            bare_sizes.append(bare(size))
+    for b in bare_sizes:
+        for text, get in figures:
+            md.append(f"| {b} | {text} | " +
+                      " | ".join(get(f"{st} {b}") if f"{st} {b}" in sizes
+                                 else "n/a" for st in stores) + " |")
+    return md
+
+
+def render(rows, machine, analysis, earlier=""):
     sizes = sizes_in_order(rows)
     md = []
     w = md.append
     w("# Benchmarks")
     w("")
     w("Written by `bench/run.sh` (do not edit by hand: the analysis at the "
-      "end comes from `bench/analysis.md`). Sizes in this run: "
+      "end comes from `bench/analysis.md`). Stores and sizes in this run: "
       + ", ".join(sizes) + ". How each figure is obtained is described "
-      "under [Method](#method).")
+      "under [Method](#method)."
+      + (" An earlier run's figures (among them sizes this run did not "
+         "repeat) are under [Earlier run](#earlier-run), as that run wrote "
+         "them."
+         if earlier else ""))
     w("")
     w("## Machine")
     w("")
     for line in machine:
         w(f"- {line}")
     w("")
+
+    if len({store_of(s) for s in sizes}) > 1:
+        w("## Stores side by side")
+        w("")
+        w("The headline figures of each store, from the tables below (same "
+          "run, same machine, same data).")
+        w("")
+        for line in side_by_side(rows, sizes):
+            w(line)
+        w("")
 
     w("## Targets")
     w("")
@@ -144,7 +251,7 @@ def render(rows, machine, analysis):
             if key == "sql":
                 goal += " (at 10m)"
             verdict = "yes" if met(value, comparison, threshold) else "NO"
-            if key == "sql" and size != "10m":
+            if key == "sql" and bare(size) != "10m":
                 verdict = f"({verdict.lower()}; the goal is for 10m)"
             w(f"| {text} | {size} | {detail} | {value:.3g} | {goal} | "
               f"{verdict} |")
@@ -153,7 +260,10 @@ def render(rows, machine, analysis):
     w("## Ingest")
     w("")
     w("One `Ingest` stream (one transaction) per row, messages of 1,000 "
-      "records; the store limit is the same records upserted in-process.")
+      "records; the store limit is the same records upserted in-process "
+      "through the service's store class; for PostgreSQL the raw baseline "
+      "is the same records written with plain `INSERT ... ON CONFLICT ... "
+      "DO UPDATE` into a table with only the records' key.")
     w("")
     w("| size | what | store before | records | inserted | updated | "
       "seconds | records/s |")
@@ -161,15 +271,23 @@ def render(rows, machine, analysis):
     for size in sizes:
         s = one(rows, size, "store_limit")
         if s:
-            w(f"| {size} | store limit (SqliteIngestStore, no RPC) | 0 | "
+            cls = {"sqlite": "SqliteIngestStore",
+                   "postgres": "PgIngestStore"}.get(store_of(size), "store")
+            w(f"| {size} | store limit ({cls}, no RPC) | 0 | "
               f"{fmt(s['records'])} | {fmt(s['inserted'])} | "
               f"{fmt(s['updated'])} | {fmt(s['seconds'])} | "
               f"{fmt(s['per_second'])} |")
+        r = one(rows, size, "raw_insert")
+        if r:
+            w(f"| {size} | raw baseline (plain INSERT ... ON CONFLICT DO "
+              f"UPDATE, 10,000 records per transaction, no RPC) | 0 | "
+              f"{fmt(r['records'])} | n/a | n/a | {fmt(r['seconds'])} | "
+              f"{fmt(r['per_second'])} |")
         for r in pick(rows, size, "ingest"):
             label = {"empty": "ingest service, empty store",
                      "big": "ingest service, loaded store",
                      "during_queries": "ingest service, while 8 callers "
-                     "ask for reports"}.get(r["into"], r["into"])
+                     "ask for uncached reports"}.get(r["into"], r["into"])
             w(f"| {size} | {label} | {fmt(r['store_before'])} | "
               f"{fmt(r['records'])} | {fmt(r['inserted'])} | "
               f"{fmt(r['updated'])} | {fmt(r['seconds'])} | "
@@ -188,13 +306,18 @@ def render(rows, machine, analysis):
              "report": "GetMarketReport (gateway)",
              "series": "GetSeries (via gateway)",
              "partners": "GetPartnerBreakdown (via gateway)",
-             "report_during_ingest": "GetMarketReport during 1M ingest"}
+             "report_during_ingest": "GetMarketReport during ingest"}
     for size in sizes:
         for name in ["echo", "report", "series", "partners",
                      "report_during_ingest"]:
             for r in pick(rows, size, name):
                 cache = r.get("cache", "-") if name != "echo" else "-"
-                w(f"| {size} | {names[name]} | {cache} | {r['callers']} | "
+                call = names[name]
+                during = one(rows, size, "ingest", into="during_queries")
+                if name == "report_during_ingest" and during:
+                    call = (f"GetMarketReport during a "
+                            f"{fmt(during['records'])}-record ingest")
+                w(f"| {size} | {call} | {cache} | {r['callers']} | "
                   f"{fmt(r['calls'])} | {fmt(r['errors'])} | "
                   f"{fmt(r['p50_ms'])} | {fmt(r['p90_ms'])} | "
                   f"{fmt(r['p99_ms'])} | {fmt(r['max_ms'])} | "
@@ -233,11 +356,13 @@ def render(rows, machine, analysis):
     w("## Peak memory")
     w("")
     w("Peak resident set (VmHWM) of each process at the end of the size's "
-      "run (after all its ingests and queries), and the store file's size.")
+      "run (after all its ingests and queries), and the store's size (the "
+      "SQLite file; for PostgreSQL `pg_database_size`; the PostgreSQL "
+      "server's own memory is not measured).")
     w("")
     services = ["ingest_service", "query_service", "gateway", "echo"]
     w("| size | " + " | ".join(f"{s} MiB" for s in services) +
-      " | store file MiB |")
+      " | store MiB |")
     w("|---|" + "---|" * (len(services) + 1))
     for size in sizes:
         cells = []
@@ -255,6 +380,11 @@ def render(rows, machine, analysis):
     if analysis:
         w(analysis.rstrip())
         w("")
+    if earlier:
+        w("## Earlier run")
+        w("")
+        w(earlier.rstrip())
+        w("")
     return "\n".join(md)
 
 
@@ -265,7 +395,11 @@ def check(rows):
     if not sizes:
         return ["no results"]
     for size in sizes:
-        expected = [("store_limit", {}), ("ingest", {"into": "empty"}),
+        # PostgreSQL has the raw INSERT baseline and no plain SQL one.
+        by_store = ([("raw_insert", {})] if store_of(size) == "postgres" else
+                    [("sql_report", {}), ("sql_check", {}),
+                     ("report_same_as_sql", {})])
+        expected = by_store + [("store_limit", {}), ("ingest", {"into": "empty"}),
                     ("ingest", {"into": "big"}),
                     ("ingest", {"into": "during_queries"}),
                     ("echo", {}), ("report", {"cache": "cold"}),
@@ -274,8 +408,6 @@ def check(rows):
                     ("series", {"cache": "warm"}),
                     ("partners", {"cache": "cold"}),
                     ("partners", {"cache": "warm"}),
-                    ("sql_report", {}), ("sql_check", {}),
-                    ("report_same_as_sql", {}),
                     ("report_during_ingest", {}),
                     ("rss", {"service": "ingest_service"}),
                     ("rss", {"service": "query_service"}),
@@ -310,6 +442,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--analysis",
                         default=os.path.join(HERE, "analysis.md"))
+    parser.add_argument("--earlier", default="",
+                        help="an earlier run's report to append")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
 
@@ -320,7 +454,11 @@ def main():
     if args.analysis and os.path.exists(args.analysis):
         with open(args.analysis, encoding="utf-8") as f:
             analysis = f.read()
-    text = render(rows, machine, analysis)
+    earlier = ""
+    if args.earlier:
+        with open(args.earlier, encoding="utf-8") as f:
+            earlier = f.read()
+    text = render(rows, machine, analysis, earlier)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(text + "\n")

@@ -16,6 +16,8 @@
 #include "bench/load/runner.h"
 
 ABSL_FLAG(std::string, label, "", "Name of this store size in the results.");
+ABSL_FLAG(std::string, store, "sqlite",
+          "Kind of the services' store (sqlite or postgres), in the results.");
 ABSL_FLAG(int64_t, records, 100'000, "Synthetic records loaded first.");
 ABSL_FLAG(std::string, results, "bench-results.jsonl",
           "JSON lines file the measurements are appended to.");
@@ -27,7 +29,11 @@ ABSL_FLAG(std::string, token_file, "var/ingest.token",
 ABSL_FLAG(std::string, db, "var/evtrade.db",
           "The services' store, read directly by the plain SQL baseline.");
 ABSL_FLAG(std::string, store_limit_db, "",
-          "A fresh SQLite file for the store-limit baseline.");
+          "A fresh store (SQLite file or PostgreSQL URI, as --db) for the "
+          "store-limit baseline.");
+ABSL_FLAG(std::string, raw_db, "",
+          "PostgreSQL URI of a database for the raw INSERT baseline; empty "
+          "= no raw phase.");
 ABSL_FLAG(std::string, callers, "1,8,32", "Concurrent callers per run.");
 ABSL_FLAG(int, channels, 4, "gRPC channels (connections) per target.");
 ABSL_FLAG(double, duration_s, 2, "Seconds of each load measurement.");
@@ -38,7 +44,7 @@ ABSL_FLAG(int64_t, during_ingest_records, 1'000'000,
           "Records ingested while report queries run (0 = skip).");
 ABSL_FLAG(int, sql_reports, 5, "Reports computed with plain SQL.");
 ABSL_FLAG(std::string, phases, "",
-          "Comma-separated subset of store,ingest,echo,queries,sql,"
+          "Comma-separated subset of store,raw,ingest,echo,queries,sql,"
           "big_ingest,during; empty = all.");
 
 namespace {
@@ -57,6 +63,7 @@ int main(int argc, char* argv[]) {
 
   evtrade::bench::BenchConfig config;
   config.label = absl::GetFlag(FLAGS_label);
+  config.store = absl::GetFlag(FLAGS_store);
   config.records = absl::GetFlag(FLAGS_records);
   if (config.label.empty()) config.label = std::to_string(config.records);
   config.results_path = absl::GetFlag(FLAGS_results);
@@ -65,6 +72,7 @@ int main(int argc, char* argv[]) {
   config.echo_addr = absl::GetFlag(FLAGS_echo_addr);
   config.db_path = absl::GetFlag(FLAGS_db);
   config.store_limit_db = absl::GetFlag(FLAGS_store_limit_db);
+  config.raw_db = absl::GetFlag(FLAGS_raw_db);
   config.channels = absl::GetFlag(FLAGS_channels);
   config.duration = absl::Seconds(absl::GetFlag(FLAGS_duration_s));
   config.records_per_message = absl::GetFlag(FLAGS_records_per_message);
@@ -92,6 +100,12 @@ int main(int argc, char* argv[]) {
     config.phases.insert(std::string(part));
   }
   if (config.records < 1) Usage("--records: must be >= 1");
+  if (config.store != "sqlite" && config.store != "postgres") {
+    Usage("--store: want sqlite or postgres");
+  }
+  if (config.phases.contains("raw") && config.raw_db.empty()) {
+    Usage("--raw_db: required by the raw phase");
+  }
   if (config.channels < 1) Usage("--channels: must be >= 1");
   if (config.phases.contains("store") && config.store_limit_db.empty()) {
     Usage("--store_limit_db: required by the store phase");

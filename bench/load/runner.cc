@@ -10,6 +10,7 @@
 #include "bench/gen/synthetic_trade.h"
 #include "bench/load/ingest_stream.h"
 #include "bench/load/query_load.h"
+#include "bench/load/raw_insert.h"
 #include "bench/load/results.h"
 #include "bench/load/sql_report.h"
 #include "bench/load/store_limit.h"
@@ -60,6 +61,7 @@ class Bench {
     next_append_ = kAppendFirstMonth;
 
     if (Want("store")) RETURN_IF_ERROR(StoreLimit());
+    if (Want("raw") && !config_.raw_db.empty()) RETURN_IF_ERROR(RawInsert());
     if (Want("ingest")) {
       RETURN_IF_ERROR(Ingest("empty", std::move(base), 0));
     }
@@ -91,7 +93,9 @@ class Bench {
 
   Result Named(std::string_view name) const {
     Result result(name);
-    result.Add("size", config_.label).Add("store_records", config_.records);
+    result.Add("store", config_.store)
+        .Add("size", config_.label)
+        .Add("store_records", config_.records);
     return result;
   }
 
@@ -121,6 +125,18 @@ class Bench {
             .Add("rejected", run.counts.rejected)
             .Add("seconds", seconds)
             .Add("per_second", run.counts.received / seconds));
+  }
+
+  absl::Status RawInsert() {
+    ASSIGN_OR_RETURN(std::unique_ptr<SyntheticTrade> data, BaseData(config_));
+    ASSIGN_OR_RETURN(RawInsertRun run, RawInsertAll(config_.raw_db, *data));
+    const double seconds = absl::ToDoubleSeconds(run.elapsed);
+    return results_.Append(Named("raw_insert")
+                               .Add("records", run.records)
+                               .Add("rejected", run.rejected)
+                               .Add("transactions", run.transactions)
+                               .Add("seconds", seconds)
+                               .Add("per_second", run.records / seconds));
   }
 
   absl::StatusOr<IngestRun> IngestOnce(SyntheticTrade& data) {

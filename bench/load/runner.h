@@ -15,15 +15,18 @@
 namespace evtrade::bench {
 
 struct BenchConfig {
-  std::string label;    // the size's name in the results ("1m")
-  int64_t records = 0;  // synthetic records loaded before the queries
+  std::string label;             // the size's name in the results ("1m")
+  std::string store = "sqlite";  // the services' store kind, in the results
+  int64_t records = 0;           // synthetic records loaded before the queries
   std::string results_path;
   std::string ingest_addr;
   std::string gateway_addr;
   std::string echo_addr;
   std::string token;           // the ingest service's bearer token
   std::string db_path;         // the services' store, read by the plain SQL
-  std::string store_limit_db;  // a fresh file for the store-limit baseline
+  std::string store_limit_db;  // a fresh store for the store-limit baseline
+  // PostgreSQL only: a database for the raw INSERT baseline (raw_insert.h).
+  std::string raw_db;
   std::vector<int> callers = {1, 8, 32};
   int channels = 4;
   absl::Duration duration = absl::Seconds(2);   // of each load measurement
@@ -33,8 +36,8 @@ struct BenchConfig {
   int64_t during_ingest_records = 1'000'000;
   int during_callers = 8;
   int sql_reports = 5;
-  // Phases to run, of: store, ingest, echo, queries, sql, big_ingest,
-  // during. Empty = all.
+  // Phases to run, of: store, raw, ingest, echo, queries, sql, big_ingest,
+  // during. Empty = all (raw only with a raw_db).
   std::set<std::string> phases;
 };
 
