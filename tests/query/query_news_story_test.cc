@@ -1,5 +1,5 @@
-// The November 2022 story of DESIGN.md, sentence by sentence, read back
-// through the QueryService from the bundled sample data set (data/sample,
+// The November 2022 story of docs/methodology.md, sentence by sentence, read
+// back through the QueryService from the bundled sample data set (data/sample,
 // key figures in its README), ingested with the shared format readers and
 // the real writer.
 #include <grpcpp/grpcpp.h>
