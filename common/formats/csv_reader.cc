@@ -14,13 +14,22 @@ namespace {
 // looks at.
 constexpr size_t kBufferBytes = 256 * 1024;
 
+// What a reused field may keep of a longer past value: enough for any
+// ordinary field, little enough that the row's fields never hold more than
+// max_fields * 4 KiB of old capacity beside the current row.
+constexpr size_t kKeptFieldCapacity = 4096;
+
 // The field `index` of `row`, emptied, growing the row as needed. Reuses
 // the strings of the previous row so that steady-state reading allocates
-// nothing.
+// nothing; a string grown past kKeptFieldCapacity by a long field is freed.
 std::string& FieldAt(CsvRow& row, size_t index) {
   if (index >= row.fields.size()) row.fields.resize(index + 1);
   std::string& field = row.fields[index];
-  field.clear();
+  if (field.capacity() > kKeptFieldCapacity) {
+    std::string().swap(field);
+  } else {
+    field.clear();
+  }
   return field;
 }
 

@@ -38,9 +38,10 @@ struct CsvRow {
 };
 
 // Reads a delimited file row by row, never holding more than one row (at
-// most CsvOptions::max_row_bytes and max_fields) and a fixed-size read
-// buffer: multi-gigabyte files, and a gzip that expands to one endless
-// line, stream in bounded memory.
+// most CsvOptions::max_row_bytes and max_fields, plus at most 4 KiB a field
+// kept from earlier rows) and a fixed-size read buffer: multi-gigabyte
+// files, and a gzip that expands to one endless line, stream in bounded
+// memory.
 //
 // Accepts RFC 4180 quoting ("a,b", doubled "" inside quotes, line breaks
 // inside quotes), LF or CRLF line ends, an optional UTF-8 byte order mark,

@@ -253,6 +253,22 @@ TEST(CsvReaderTest, RowBytesCountFieldsAndDelimitersAtTheBoundary) {
   EXPECT_EQ(quoted.status.message(), "line 2: row longer than 8 bytes");
 }
 
+TEST(CsvReaderTest, LongFieldsAreNotKeptForLaterRows) {
+  // Each row has one 500 KB field, each in another column: what the reused
+  // fields keep stays small, not 3 * 500 KB.
+  const std::string big(500'000, 'x');
+  auto reader =
+      OpenString("a,b,c\n" + big + ",,\n," + big + ",\n,," + big + "\n1,2,3\n");
+  ASSERT_NE(reader, nullptr);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(reader->Next().ok());
+  absl::StatusOr<const CsvRow*> last = reader->Next();
+  ASSERT_TRUE(last.ok() && *last != nullptr);
+  EXPECT_THAT((*last)->fields, ElementsAre("1", "2", "3"));
+  size_t kept = 0;
+  for (const std::string& field : (*last)->fields) kept += field.capacity();
+  EXPECT_LE(kept, 3u * 4096);
+}
+
 TEST(CsvReaderTest, FieldsPerRowAreCapped) {
   const CsvOptions options{.delimiter = ',', .max_fields = 3};
   Rows rows = ReadAll(*OpenString("a,b,c\n1,2,3\n1,2,3,4\n", options));
