@@ -1,7 +1,8 @@
 // The gateway's query parameters -> request messages, on any query string:
 // the first byte picks the request type, the rest is split on '&' and '='
 // as the HTTP server does (without percent-decoding: any byte may come
-// through decoding anyway). Whatever the message accepts must serialize.
+// through decoding anyway). Whatever is accepted must survive the wire:
+// serialize, parse back (proto3 strings must be UTF-8) and compare.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -52,8 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::Status status =
       evtrade::gateway::SetFieldsFromParams(params, *request);
   if (status.ok()) {
+    // What the gateway accepts, the query service can parse: the request
+    // goes over the wire and comes back the same.
     std::string wire;
-    FUZZ_CHECK(request->SerializeToString(&wire) || !request->IsInitialized());
+    FUZZ_CHECK(request->SerializeToString(&wire));
+    std::unique_ptr<google::protobuf::Message> parsed(request->New());
+    FUZZ_CHECK(parsed->ParseFromString(wire));
+    FUZZ_CHECK(parsed->SerializeAsString() == wire);
   } else {
     FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument);
   }
