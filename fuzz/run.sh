@@ -7,7 +7,8 @@
 #   fuzz/run.sh [--build-dir DIR] [--seconds N] [--work-dir DIR] [NAME...]
 #
 # Defaults: build/fuzz, 10 seconds each, a fresh temporary work directory
-# (new inputs go there, never into fuzz/corpus), every harness. A long run:
+# (new inputs go there, never into fuzz/corpus; removed unless something
+# was found), every harness. A long run:
 #   nice fuzz/run.sh --seconds 300 --work-dir /tmp/fuzz-long
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,8 +28,10 @@ done
 if ((${#names[@]} == 0)); then
   for dir in "$src"/fuzz/corpus/*/; do names+=("$(basename "$dir")"); done
 fi
+temporary=
 if [[ -z $work ]]; then
   work=$(mktemp -d /tmp/evtrade-fuzz.XXXXXX)
+  temporary=1
 fi
 mkdir -p "$work"
 
@@ -62,4 +65,8 @@ for name in "${names[@]}"; do
     grep -E -A30 'ERROR|FUZZ_CHECK|runtime error' "$log" | head -60
   fi
 done
+# A temporary work directory is kept only when it holds a finding.
+if ((failed == 0)) && [[ -n $temporary ]]; then
+  rm -rf "$work"
+fi
 exit $failed
