@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/domain/month.h"
+#include "common/util/strings.h"
 #include "evtrade/v1/common.pb.h"
 
 namespace evtrade::gateway {
@@ -52,6 +53,14 @@ std::string EnumChoices(const EnumDescriptor& type) {
 
 absl::Status SetFieldFromParam(absl::string_view name, absl::string_view value,
                                google::protobuf::Message& message) {
+  // Bytes that are not UTF-8 (a decoded %FF) are neither echoed in the
+  // error nor put into a string field that no server could then parse.
+  if (!IsValidUtf8(std::string_view(name.data(), name.size()))) {
+    return Invalid("query parameter name", "not valid UTF-8");
+  }
+  if (!IsValidUtf8(std::string_view(value.data(), value.size()))) {
+    return Invalid(name, "not valid UTF-8");
+  }
   const FieldDescriptor* field =
       message.GetDescriptor()->FindFieldByName(std::string(name));
   if (field == nullptr) return Invalid(name, "unknown query parameter");

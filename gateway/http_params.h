@@ -18,7 +18,8 @@ namespace evtrade::gateway {
 
 // Sets the field `name` of `message` from its text `value`; repeated fields
 // get the value appended. INVALID_ARGUMENT "<name>: <reason>" for an unknown
-// name, a nested message other than Period, or a value that does not parse.
+// name, a nested message other than Period, a value that does not parse, or
+// a name or value that is not UTF-8 (never echoed).
 absl::Status SetFieldFromParam(absl::string_view name, absl::string_view value,
                                google::protobuf::Message& message);
 

@@ -25,6 +25,9 @@ packages=(
   libssl-dev
   # tests
   libgtest-dev libgmock-dev
+  # fuzzing (fuzz/run.sh, test fuzz.short_runs): clang with libFuzzer and
+  # the sanitizer runtimes
+  clang libclang-rt-14-dev
   # buf lint (npm package @bufbuild/buf) and the Node client; npm needs
   # certificates to reach the registry
   nodejs npm ca-certificates

@@ -18,6 +18,9 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kReadChunk = 64 * 1024;
+// A Comtrade record has 47 members; a bound keeps the first-key-wins scan
+// below from turning quadratic on a megabyte of tiny members.
+constexpr size_t kMaxMembers = 1024;
 
 bool IsJsonSpace(int c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -95,7 +98,7 @@ class FlatObjectSax {
 
  private:
   bool Open() {
-    if (depth_ == 1) Add(JsonScalar::Type::kComplex, "");
+    if (depth_ == 1 && !Add(JsonScalar::Type::kComplex, "")) return false;
     ++depth_;
     return true;
   }
@@ -104,14 +107,19 @@ class FlatObjectSax {
       not_object_ = true;
       return false;
     }
-    if (depth_ == 1) Add(type, std::move(text));
-    return true;
+    return depth_ != 1 || Add(type, std::move(text));
   }
-  void Add(JsonScalar::Type type, std::string text) {
+  bool Add(JsonScalar::Type type, std::string text) {
     for (const auto& member : record_.members) {
-      if (member.first == key_) return;  // the first value of a key wins
+      if (member.first == key_) return true;  // the first value of a key wins
+    }
+    if (record_.members.size() == kMaxMembers) {
+      error_ = absl::StrCat("more than ", kMaxMembers,
+                            " members: not a Comtrade record");
+      return false;
     }
     record_.members.emplace_back(key_, JsonScalar{type, std::move(text)});
+    return true;
   }
 
   JsonRecord& record_;

@@ -1,5 +1,6 @@
 #include "common/formats/csv_reader.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -13,20 +14,33 @@ namespace {
 // looks at.
 constexpr size_t kBufferBytes = 256 * 1024;
 
+// What a reused field may keep of a longer past value: enough for any
+// ordinary field, little enough that the row's fields never hold more than
+// max_fields * 4 KiB of old capacity beside the current row.
+constexpr size_t kKeptFieldCapacity = 4096;
+
 // The field `index` of `row`, emptied, growing the row as needed. Reuses
 // the strings of the previous row so that steady-state reading allocates
-// nothing.
+// nothing; a string grown past kKeptFieldCapacity by a long field is freed.
 std::string& FieldAt(CsvRow& row, size_t index) {
   if (index >= row.fields.size()) row.fields.resize(index + 1);
   std::string& field = row.fields[index];
-  field.clear();
+  if (field.capacity() > kKeptFieldCapacity) {
+    std::string().swap(field);
+  } else {
+    field.clear();
+  }
   return field;
 }
 
 }  // namespace
 
-CsvReader::CsvReader(std::unique_ptr<ByteSource> source)
-    : source_(std::move(source)), buffer_(kBufferBytes) {}
+CsvReader::CsvReader(std::unique_ptr<ByteSource> source,
+                     const CsvOptions& options)
+    : source_(std::move(source)),
+      max_row_bytes_(options.max_row_bytes),
+      max_fields_(options.max_fields),
+      buffer_(kBufferBytes) {}
 
 absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(
     std::unique_ptr<ByteSource> source, CsvOptions options) {
@@ -35,7 +49,11 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(
     return absl::InvalidArgumentError(
         "delimiter must be ',' or a tab (or detected)");
   }
-  std::unique_ptr<CsvReader> reader(new CsvReader(std::move(source)));
+  if (options.max_row_bytes == 0 || options.max_fields == 0) {
+    return absl::InvalidArgumentError(
+        "max_row_bytes and max_fields must be positive");
+  }
+  std::unique_ptr<CsvReader> reader(new CsvReader(std::move(source), options));
   RETURN_IF_ERROR(reader->Start(options));
   ASSIGN_OR_RETURN(bool has_header, reader->ReadRow(reader->header_));
   if (!has_header) {
@@ -117,8 +135,16 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
 
   row.line = line_;
   size_t count = 0;
+  // Field bytes plus one per field; never more than max_row_bytes_ + 1 of
+  // them are kept.
+  size_t row_bytes = 0;
   while (true) {
+    if (count == max_fields_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line ", row.line, ": row of more than ", max_fields_, " fields"));
+    }
     std::string& field = FieldAt(row, count++);
+    if (++row_bytes > max_row_bytes_) return RowTooLong(row);
     c = Get();
     if (c == '"') {
       const int64_t opened = line_;
@@ -133,6 +159,7 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
         if (c == '"') {
           c = Get();
           if (c == '"') {
+            if (++row_bytes > max_row_bytes_) return RowTooLong(row);
             field.push_back('"');
             continue;
           }
@@ -141,6 +168,7 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
           break;
         }
         if (c == '\n') ++line_;
+        if (++row_bytes > max_row_bytes_) return RowTooLong(row);
         field.push_back(static_cast<char>(c));
       }
     } else if (c >= 0) {
@@ -151,14 +179,19 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
     while (true) {
       // Fast path: copy the run of ordinary bytes in the buffer at once
       // (locals, so the compiler need not reload members per byte).
+      // The run stops one byte past the row's room, so that an endless line
+      // is refused before it is kept.
       const char* const data = buffer_.data();
       const char delimiter = delimiter_;
-      const size_t end = end_;
+      const size_t end =
+          std::min(end_, pos_ + (max_row_bytes_ - row_bytes) + 1);
       size_t run = pos_;
       while (run < end && data[run] != delimiter && data[run] != '\n' &&
              data[run] != '\r') {
         ++run;
       }
+      row_bytes += run - pos_;
+      if (row_bytes > max_row_bytes_) return RowTooLong(row);
       field.append(data + pos_, run - pos_);
       pos_ = run;
       c = Get();
@@ -177,9 +210,15 @@ absl::StatusOr<bool> CsvReader::ReadRow(CsvRow& row) {
         row.fields.resize(count);
         return true;
       }
+      if (++row_bytes > max_row_bytes_) return RowTooLong(row);
       field.push_back(static_cast<char>(c));
     }
   }
+}
+
+absl::Status CsvReader::RowTooLong(const CsvRow& row) const {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "line ", row.line, ": row longer than ", max_row_bytes_, " bytes"));
 }
 
 absl::StatusOr<const CsvRow*> CsvReader::Next() {

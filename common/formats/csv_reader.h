@@ -18,6 +18,16 @@ struct CsvOptions {
   // ',' or '\t'; 0 = detect from the header line (tab when it has more tabs
   // than commas outside quotes, else comma).
   char delimiter = 0;
+  // Bounds on one row (the header included), so that memory stays bounded
+  // whatever the input: its bytes (field contents plus one per delimiter,
+  // quotes and line ends not counted) and its number of fields. A row over
+  // either is a final error.
+  size_t max_row_bytes = kDefaultMaxRowBytes;
+  size_t max_fields = kDefaultMaxFields;
+
+  static constexpr size_t kDefaultMaxRowBytes = 1 << 20;
+  // Comtrade's bulk files, the widest input, have 47 columns.
+  static constexpr size_t kDefaultMaxFields = 1024;
 };
 
 // One record of the file: its fields and the physical line (1-based) it
@@ -27,8 +37,11 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
-// Reads a delimited file row by row, never holding more than one row and a
-// fixed-size read buffer: multi-gigabyte files stream in bounded memory.
+// Reads a delimited file row by row, never holding more than one row (at
+// most CsvOptions::max_row_bytes and max_fields, plus at most 4 KiB a field
+// kept from earlier rows) and a fixed-size read buffer: multi-gigabyte
+// files, and a gzip that expands to one endless line, stream in bounded
+// memory.
 //
 // Accepts RFC 4180 quoting ("a,b", doubled "" inside quotes, line breaks
 // inside quotes), LF or CRLF line ends, an optional UTF-8 byte order mark,
@@ -48,10 +61,11 @@ class CsvReader {
 
   // The next data row, valid until the next call; nullptr at the end.
   // A non-OK status is final: INVALID_ARGUMENT "line N: unterminated quoted
-  // field (...)" with N the line the field starts on, or the source's read
-  // error. Rows with a
-  // different number of fields than the header are returned as they are:
-  // see WidthError.
+  // field (...)" with N the line the field starts on, "line N: row longer
+  // than B bytes" / "line N: row of more than F fields" with N the line the
+  // row starts on (nothing past the limit is kept), or the source's read
+  // error. Rows with a different number of fields than the header are
+  // returned as they are: see WidthError.
   absl::StatusOr<const CsvRow*> Next();
 
   // "expected H fields, got F" when `row` has not as many fields as the
@@ -65,13 +79,14 @@ class CsvReader {
   const ByteSource& source() const { return *source_; }
 
  private:
-  explicit CsvReader(std::unique_ptr<ByteSource> source);
+  CsvReader(std::unique_ptr<ByteSource> source, const CsvOptions& options);
 
   static constexpr int kEnd = -1;
   static constexpr int kError = -2;  // read_error_ says why
 
   // Tokenizes one row into `row`; false at the end of input.
   absl::StatusOr<bool> ReadRow(CsvRow& row);
+  absl::Status RowTooLong(const CsvRow& row) const;
   // The next byte (0..255), kEnd, or kError. Inline-fast: called per byte.
   int Get() {
     if (pos_ < end_) return static_cast<unsigned char>(buffer_[pos_++]);
@@ -86,6 +101,8 @@ class CsvReader {
 
   std::unique_ptr<ByteSource> source_;
   char delimiter_ = ',';
+  const size_t max_row_bytes_;
+  const size_t max_fields_;
   absl::Status read_error_;
   absl::Status final_error_;  // what Next() keeps returning after a failure
   std::vector<char> buffer_;

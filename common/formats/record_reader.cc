@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/domain/areas.h"
 #include "common/domain/flow.h"
 #include "common/domain/month.h"
@@ -365,6 +366,27 @@ bool LooksLikeJson(std::string_view head) {
   return false;
 }
 
+// A final error of the CSV tokenizer (or of reading), named as the rows are:
+// "line N: why" becomes "NAME:N: why"; other errors (a read error) get "NAME: "
+// unless they already name the input.
+absl::Status NamedInputError(const absl::Status& status,
+                             std::string_view name) {
+  absl::string_view rest = status.message();
+  if (absl::ConsumePrefix(&rest, "line ")) {
+    const size_t colon = rest.find(": ");
+    int64_t line = 0;
+    if (colon != absl::string_view::npos &&
+        absl::SimpleAtoi(rest.substr(0, colon), &line)) {
+      return absl::Status(
+          status.code(),
+          absl::StrCat(ToAbsl(name), ":", line, ": ", rest.substr(colon + 2)));
+    }
+  }
+  if (absl::StrContains(status.message(), ToAbsl(name))) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(ToAbsl(name), ": ", status.message()));
+}
+
 }  // namespace
 
 struct RecordReader::Columns {
@@ -416,17 +438,9 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
 absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::FromSource(
     std::unique_ptr<ByteSource> source, RecordReaderOptions options) {
   const std::string name = options.name.empty() ? source->name() : options.name;
-  auto file_error = [&name](const absl::Status& status) {
-    return absl::Status(status.code(),
-                        absl::StrCat(name, ": ", status.message()));
-  };
   // The content decides between JSON and CSV, whatever the file is called.
   absl::StatusOr<std::string> head = ReadHead(*source, 4096);
-  if (!head.ok()) {
-    return absl::StrContains(head.status().message(), name)
-               ? head.status()
-               : file_error(head.status());
-  }
+  if (!head.ok()) return NamedInputError(head.status(), name);
   const bool json = LooksLikeJson(*head);
   source = PrependToSource(*std::move(head), std::move(source), name);
   if (json) {
@@ -442,14 +456,9 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::FromSource(
         new RecordReader(nullptr, std::move(reader), InputFormat::kComtrade,
                          std::make_unique<Columns>()));
   }
-  absl::StatusOr<std::unique_ptr<CsvReader>> csv =
-      CsvReader::Open(std::move(source), CsvOptions{options.delimiter});
-  if (!csv.ok()) {
-    // CsvReader's own "empty file" message already names the source.
-    return absl::StrContains(csv.status().message(), name)
-               ? csv.status()
-               : file_error(csv.status());
-  }
+  absl::StatusOr<std::unique_ptr<CsvReader>> csv = CsvReader::Open(
+      std::move(source), CsvOptions{.delimiter = options.delimiter});
+  if (!csv.ok()) return NamedInputError(csv.status(), name);
   const std::vector<std::string>& header = (*csv)->header().fields;
   auto columns = std::make_unique<Columns>();
   columns->native = FindColumns(header, kNativeNames);
@@ -560,11 +569,7 @@ absl::StatusOr<std::optional<ReadRow>> RecordReader::Next() {
     return FromJson(*record);
   }
   absl::StatusOr<const CsvRow*> row = csv_->Next();
-  if (!row.ok()) {
-    return absl::Status(
-        row.status().code(),
-        absl::StrCat(csv_->source().name(), ": ", row.status().message()));
-  }
+  if (!row.ok()) return NamedInputError(row.status(), csv_->source().name());
   if (*row == nullptr) return std::nullopt;
   const CsvRow& r = **row;
   if (std::optional<std::string> width = csv_->WidthError(r)) {

@@ -313,11 +313,29 @@ TEST_P(EvtradeCliTest, AnUnterminatedQuoteCancelsTheImport) {
             "CHN,FRA,X,870380,2022-11,3\n");
   CliResult r = Run({"import", file});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("unterminated quoted field"));
-  EXPECT_THAT(r.err, HasSubstr("line 3"));
+  EXPECT_THAT(r.err,
+              HasSubstr(file + ":3: unterminated quoted field (no closing "
+                               "quote before the end of the file)"));
   EXPECT_THAT(r.out, HasSubstr("nothing written"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0);
+}
+
+TEST_P(EvtradeCliTest, AnEndlessLineEndsTheImportAtItsLine) {
+  // A small gzip that expands to one 64 MiB line after a good row.
+  std::string content =
+      "reporter,partner,flow,hs_code,period,value_usd\n"
+      "CHN,BEL,X,870380,2022-11,1\n";
+  content.append(64 << 20, 'a');
+  const std::string file = WriteGzip("endless.csv.gz", content);
+  content.clear();
+  content.shrink_to_fit();
+  CliResult r = Run({"import", file});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("evtrade import: " + file +
+                               ":3: row longer than 1048576 bytes"));
+  EXPECT_THAT(r.out, HasSubstr("nothing written"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records"), 0);
 }
 
 TEST_P(EvtradeCliTest, AllOrNothingWritesNothingForOneBadRecord) {

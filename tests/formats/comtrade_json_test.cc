@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/support/paths.h"
 
@@ -42,6 +43,23 @@ TEST(ComtradeJsonTest, EveryTruncationIsAnError) {
   }
   EXPECT_EQ(CountComtradeJsonRecords(json.substr(0, json.size() - 1)).value(),
             8);
+}
+
+TEST(ComtradeJsonTest, MembersPerRecordAreCapped) {
+  // 1024 distinct members fit (a repeated key does not count again); the
+  // 1025th is refused, so no record costs a quadratic key scan.
+  auto record = [](int members, bool repeat) {
+    std::string json = "{\"data\":[{";
+    for (int i = 0; i < members; ++i) {
+      absl::StrAppend(&json, i == 0 ? "" : ",", "\"k", i, "\":", i);
+    }
+    if (repeat) json += ",\"k0\":1";
+    return json + "}]}";
+  };
+  EXPECT_EQ(CountComtradeJsonRecords(record(1024, true)).value(), 1);
+  EXPECT_EQ(CountComtradeJsonRecords(record(1025, false)).status().message(),
+            "<bytes>: line 1: data[0]: more than 1024 members: not a "
+            "Comtrade record");
 }
 
 TEST(ComtradeJsonTest, ElementsAreCappedInSize) {

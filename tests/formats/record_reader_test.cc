@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -238,6 +239,65 @@ TEST(RecordReaderTest, GzipFile) {
   std::filesystem::remove_all(dir);
 }
 
+// A ByteSource that counts the (decompressed) bytes read through it.
+class CountingSource final : public ByteSource {
+ public:
+  explicit CountingSource(std::unique_ptr<ByteSource> inner)
+      : inner_(std::move(inner)) {}
+  absl::StatusOr<size_t> Read(char* buffer, size_t size) override {
+    absl::StatusOr<size_t> n = inner_->Read(buffer, size);
+    if (n.ok()) read_ += *n;
+    return n;
+  }
+  int64_t BytesConsumed() const override { return inner_->BytesConsumed(); }
+  int64_t TotalBytes() const override { return inner_->TotalBytes(); }
+  const std::string& name() const override { return inner_->name(); }
+  int64_t read() const { return read_; }
+
+ private:
+  const std::unique_ptr<ByteSource> inner_;
+  int64_t read_ = 0;
+};
+
+TEST(RecordReaderTest, AGzipThatExpandsToOneEndlessLineIsRefusedEarly) {
+  // 64 MiB of 'a' on line 3, compressed to a small file: refused as
+  // FILE:3 after reading little more than the 1 MiB row limit.
+  const std::string dir = testing::MakeTempDir("record_reader_long");
+  const std::string path = dir + "/long.csv.gz";
+  gzFile out = gzopen(path.c_str(), "wb");
+  ASSERT_NE(out, nullptr);
+  const std::string head =
+      std::string(kNativeHeader) + "CHN,BEL,X,870380,2022-11,1,1,1,,\n";
+  ASSERT_EQ(gzwrite(out, head.data(), head.size()),
+            static_cast<int>(head.size()));
+  const std::string chunk(1 << 20, 'a');
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_EQ(gzwrite(out, chunk.data(), chunk.size()),
+              static_cast<int>(chunk.size()));
+  }
+  ASSERT_EQ(gzclose(out), Z_OK);
+  EXPECT_LT(std::filesystem::file_size(path), 1u << 20);
+
+  auto file = OpenFileSource(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  auto counting = std::make_unique<CountingSource>(*std::move(file));
+  const CountingSource* counted = counting.get();
+  auto reader = RecordReader::FromSource(std::move(counting));
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Result r = ReadAll(**reader);
+  EXPECT_THAT(r.record_lines, ElementsAre(2));
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status.message(), path + ":3: row longer than 1048576 bytes");
+  // The row limit, plus at most the CSV reader's buffer and its look ahead.
+  EXPECT_LE(counted->read(), (1 << 20) + 2 * 256 * 1024);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RecordReaderTest, AnEndlessHeaderIsRefusedAtOpen) {
+  EXPECT_EQ(OpenError("reporter," + std::string(2 << 20, 'x') + "\n").message(),
+            "test.csv:1: row longer than 1048576 bytes");
+}
+
 TEST(RecordReaderTest, NativeErrorsWithLineNumbers) {
   Result r = ReadString(std::string(kNativeHeader) +
                         "CHN,BEL,X,870380,2022-11,10,1,1,,\n"     // 2: good
@@ -264,7 +324,7 @@ TEST(RecordReaderTest, NativeErrorsWithLineNumbers) {
                   "10: value_usd: empty, expected a number"));
   EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status.message(),
-            "test.csv: line 12: unterminated quoted field (no closing quote "
+            "test.csv:12: unterminated quoted field (no closing quote "
             "before the end of the file)");
 }
 

@@ -116,6 +116,11 @@ TEST_F(GatewayHttpTest, BadParametersAre400NamingTheField) {
               "reporter: given in the path, not as a query parameter");
   ExpectError("/v1/series?reporter=CHN&start=November", 400, 3,
               "start: expected YYYY-MM or YYYYMM, got \"November\"");
+  // Found by fuzz/http_params_fuzzer: a decoded %FF went into a string
+  // field that the query service could not parse.
+  ExpectError("/v1/series?reporter=%FF", 400, 3, "reporter: not valid UTF-8");
+  ExpectError("/v1/series?%C3=CHN", 400, 3,
+              "query parameter name: not valid UTF-8");
   auto [status, body] = Get("/v1/reports/CHN/2022-13");
   EXPECT_EQ(status, 400);
   EXPECT_TRUE(absl::StrContains(body, "\"message\":\"period")) << body;
