@@ -92,8 +92,7 @@ class IngestServiceImpl::IngestReactor final
     // fail, so it must be finished here; any other stream learns of the
     // cancellation from its failing read.
     if (service_->CancelWaiting(this)) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                          "stream cancelled; nothing written"));
+      Finish(Ended("while waiting for the writer slot"));
     }
   }
 
@@ -196,10 +195,7 @@ class IngestServiceImpl::IngestReactor final
   // true when the read failed because the stream broke, so a broken stream
   // is never committed.
   void HandleEnd() {
-    if (context_->IsCancelled()) {
-      return Reply(grpc::Status(grpc::StatusCode::CANCELLED,
-                                "stream cancelled; nothing written"));
-    }
+    if (context_->IsCancelled()) return Reply(Ended("during the stream"));
     response_.set_received(counts_.received);
     response_.set_rejected(counts_.rejected);
     if (!started_) return Reply(grpc::Status::OK);  // empty stream
@@ -254,6 +250,13 @@ class IngestServiceImpl::IngestReactor final
       }
     }
     Finish(status);
+  }
+
+  // The client is gone: DEADLINE_EXCEEDED when its deadline passed, else
+  // CANCELLED.
+  grpc::Status Ended(absl::string_view when) const {
+    return EndedCallStatus(CallDeadline(context_->deadline()),
+                           absl::StrCat(when, "; nothing written"));
   }
 
   void ReleaseSlotIfHeld() {
