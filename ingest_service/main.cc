@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
           "Prometheus /metrics listen address, host:port");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
+ABSL_FLAG(int64_t, stream_idle_timeout_seconds, 30,
+          "an Ingest stream holding the writer slot that sends nothing for "
+          "this long is ended (ABORTED) and rolled back, freeing the slot");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 
@@ -39,6 +42,7 @@ struct IngestMainConfig {
   evtrade::ServiceMainConfig base;
   std::string db_path;
   std::string token;
+  absl::Duration stream_idle_timeout;
 };
 
 IngestMainConfig ConfigFromFlags() {
@@ -51,7 +55,16 @@ IngestMainConfig ConfigFromFlags() {
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   IngestMainConfig config{.base = *std::move(base),
                           .db_path = absl::GetFlag(FLAGS_db),
-                          .token = ""};
+                          .token = "",
+                          .stream_idle_timeout = absl::ZeroDuration()};
+  const int64_t idle_seconds = absl::GetFlag(FLAGS_stream_idle_timeout_seconds);
+  if (idle_seconds < 1 || idle_seconds > 86400) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--stream_idle_timeout_seconds: must be 1..86400, got ",
+                      idle_seconds)));
+  }
+  config.stream_idle_timeout = absl::Seconds(idle_seconds);
   if (absl::Status s =
           evtrade::ValidateDbPath("db", config.db_path, /*writable=*/true);
       !s.ok()) {
@@ -92,7 +105,8 @@ int main(int argc, char* argv[]) {
     return 1;
   }
   // Declared after the store, so destroyed first (after the server stopped).
-  const evtrade::IngestServiceConfig ingest_config{.token = config.token};
+  const evtrade::IngestServiceConfig ingest_config{
+      .token = config.token, .stream_idle_timeout = config.stream_idle_timeout};
   evtrade::IngestServiceImpl ingest(ingest_config, store->get());
   evtrade::ServerConfig server_config = config.base.server;
   server_config.max_receive_message_bytes = static_cast<int>(

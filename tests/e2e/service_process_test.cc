@@ -145,6 +145,18 @@ TEST(IngestProcessTest, MissingTokenFileExitsTwo) {
                                       "/none: No such file or directory\n");
 }
 
+TEST(IngestProcessTest, ZeroStreamIdleTimeoutExitsTwo) {
+  const std::string dir = MakeTempDir("ingest");
+  auto process = Process::Start(
+      OptionsFor("ingest_service", dir,
+                 {"--listen=127.0.0.1:0", "--stream_idle_timeout_seconds=0"}));
+  ASSERT_TRUE(process.ok()) << process.status();
+  EXPECT_EQ(*(*process)->Wait(absl::Seconds(20)), 2);
+  EXPECT_EQ((*process)->Stderr(),
+            "ingest_service: --stream_idle_timeout_seconds: must be "
+            "1..86400, got 0\n");
+}
+
 TEST(QueryProcessTest, MissingDbFolderExitsTwo) {
   const std::string dir = MakeTempDir("query");
   auto process = Process::Start(OptionsFor(
