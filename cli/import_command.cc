@@ -76,7 +76,8 @@ class Importer {
       client_ = std::make_unique<IngestClient>(
           IngestClientConfig{.address = config_.ingest_addr,
                              .token = *std::move(token),
-                             .stream_timeout = config_.timeout});
+                             .stream_timeout = config_.timeout,
+                             .tls = config_.tls});
       stream_ =
           client_->StartIngest({.request_id = config_.request_id,
                                 .source = SourceLabel(),

@@ -31,6 +31,13 @@ ABSL_FLAG(std::string, log_level, "info",
 ABSL_FLAG(int64_t, stream_idle_timeout_seconds, 30,
           "an Ingest stream holding the writer slot that sends nothing for "
           "this long is ended (ABORTED) and rolled back, freeing the slot");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) of this server: serve TLS with it, and "
+          "present it as the client certificate on outbound calls");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificate(s) that verify peers: clients must present a "
+          "certificate it signed (mTLS), and servers called must too");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 
@@ -51,7 +58,10 @@ IngestMainConfig ConfigFromFlags() {
           kProgram, {.listen = absl::GetFlag(FLAGS_listen),
                      .metrics_listen = absl::GetFlag(FLAGS_metrics_listen),
                      .log_level = absl::GetFlag(FLAGS_log_level),
-                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
+                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds),
+                     .tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                             .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                             .ca_file = absl::GetFlag(FLAGS_tls_ca_file)}});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   IngestMainConfig config{.base = *std::move(base),
                           .db_path = absl::GetFlag(FLAGS_db),

@@ -12,6 +12,9 @@ packages=(
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   libabsl-dev zlib1g-dev
+  # TLS: OpenSSL for certificate checks and the HTTPS listener; the openssl
+  # CLI makes the tests' certificates
+  libssl-dev openssl
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # server plumbing, HTTP, logging

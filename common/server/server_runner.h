@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/server/metrics.h"
+#include "common/tls/tls_config.h"
 #include "grpcpp/server.h"
 
 namespace evtrade {
@@ -38,6 +39,8 @@ struct ServerConfig {
   // In-flight calls get this long to finish once shutdown starts; then they
   // are cancelled.
   absl::Duration shutdown_timeout = absl::Seconds(10);
+  // TLS (mTLS with a CA) when it holds an identity; plaintext otherwise.
+  TlsConfig tls{};
 };
 
 // One service to serve. health_name is the name under which grpc.health.v1

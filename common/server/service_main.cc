@@ -56,6 +56,10 @@ absl::StatusOr<ServiceMainConfig> MakeServiceMainConfig(
                                   " is not between 0 and 3600 seconds"));
   }
   config.server.drain_delay = absl::Seconds(flags.drain_seconds);
+
+  absl::StatusOr<TlsConfig> tls = LoadTlsConfig(flags.tls, TlsRole::kServer);
+  if (!tls.ok()) return tls.status();
+  config.server.tls = *std::move(tls);
   return config;
 }
 

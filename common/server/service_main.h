@@ -14,6 +14,7 @@
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
+#include "common/tls/tls_config.h"
 
 namespace evtrade {
 
@@ -24,6 +25,8 @@ struct CommonServiceFlags {
   std::string metrics_listen;
   std::string log_level;
   double drain_seconds = 1;
+  // --tls_cert_file, --tls_key_file, --tls_ca_file.
+  TlsFiles tls{};
 };
 
 struct ServiceMainConfig {

@@ -129,6 +129,19 @@ TEST_P(ServiceProcessTest, BadEnvironmentValueExitsTwoWithOneLine) {
                 "flag 'drain_seconds'\n");
 }
 
+TEST_P(ServiceProcessTest, UnreadableTlsFileExitsTwoWithOneLine) {
+  const std::string dir = MakeTempDir(GetParam());
+  auto process = Process::Start(OptionsFor(
+      GetParam(), dir,
+      {"--listen=127.0.0.1:0", "--tls_cert_file=" + dir + "/none.pem",
+       "--tls_key_file=" + dir + "/none.key"}));
+  ASSERT_TRUE(process.ok()) << process.status();
+  EXPECT_EQ(*(*process)->Wait(absl::Seconds(20)), 2);
+  EXPECT_EQ((*process)->Stderr(), GetParam() +
+                                      ": --tls_cert_file: cannot read " + dir +
+                                      "/none.pem: No such file or directory\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Binaries, ServiceProcessTest,
                          ::testing::Values("ingest_service", "query_service",
                                            "gateway"));
