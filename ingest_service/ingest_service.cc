@@ -376,10 +376,11 @@ void IngestServiceImpl::WatchIdleStreams() {
   }
 }
 
-bool IngestServiceImpl::AwaitWaitingStreams(size_t n, absl::Duration timeout) {
+bool IngestServiceImpl::AwaitWriterSlot(size_t waiting,
+                                        absl::Duration timeout) {
   absl::MutexLock lock(&slot_mu_);
-  auto enough = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(slot_mu_) {
-    return waiting_.size() >= n;
+  auto enough = [this, waiting]() ABSL_SHARED_LOCKS_REQUIRED(slot_mu_) {
+    return slot_taken_ && waiting_.size() >= waiting;
   };
   return slot_mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
 }

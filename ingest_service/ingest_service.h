@@ -87,9 +87,9 @@ class IngestServiceImpl final
       const v1::ListBatchesRequest* request,
       v1::ListBatchesResponse* response) override;
 
-  // For tests: waits until `n` streams wait for the writer slot; false when
-  // `timeout` passes first.
-  bool AwaitWaitingStreams(size_t n, absl::Duration timeout);
+  // For tests: waits until a stream holds the writer slot and at least
+  // `waiting` streams wait for it; false when `timeout` passes first.
+  bool AwaitWriterSlot(size_t waiting, absl::Duration timeout);
 
  private:
   class IngestReactor;

@@ -55,7 +55,8 @@ absl::Status ValidateSecretFile(absl::string_view flag,
 
 // What every service main does once its config is made, before any other
 // thread exists: blocks SIGTERM/SIGINT so that only the signal-waiting
-// thread sees them, sets up logging and creates the metrics registry (and
+// thread sees them, ignores SIGPIPE, sets up logging and creates the
+// metrics registry (and
 // its exposer). Exits 1 with a logged "--metrics_listen: ..." line when the
 // exposer cannot start.
 std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,

@@ -454,10 +454,12 @@ TEST_F(IngestServiceTest, IdleStreamIsEndedAndTheNextStreamCommits) {
   IngestClient client = Client();
   std::unique_ptr<IngestStream> idle = client.StartIngest({});
   ASSERT_TRUE(idle->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
-  // `idle` holds the writer slot and sends nothing more; `next` waits.
+  // `idle` holds the writer slot (no other stream exists yet) and sends
+  // nothing more; `next`, started only then, waits.
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(0, absl::Seconds(10)));
   std::unique_ptr<IngestStream> next = client.StartIngest({});
   ASSERT_TRUE(next->Send({Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}));
-  ASSERT_TRUE(server_->service().AwaitWaitingStreams(1, absl::Seconds(10)));
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(1, absl::Seconds(10)));
 
   // Answered only once `idle` was ended and the slot passed on.
   auto next_done = next->Finish();
