@@ -23,8 +23,9 @@ int RunBatches(const BatchesConfig& config) {
                   token.status().message());
     return kExitUsage;
   }
-  IngestClient client(
-      {.address = config.ingest_addr, .token = *std::move(token)});
+  IngestClient client({.address = config.ingest_addr,
+                       .token = *std::move(token),
+                       .tls = config.tls});
   absl::PrintF("%8s  %-20s  %9s  %9s  %9s  %9s  %9s  %8s  %-20s  %s\n", "batch",
                "ingested (UTC)", "received", "inserted", "updated", "unchanged",
                "rejected", "version", "request id", "source");

@@ -4,12 +4,15 @@
 
 #include <string>
 
+#include "common/tls/tls_config.h"
+
 namespace evtrade::cli {
 
 struct BatchesConfig {
   std::string ingest_addr{};
   std::string token_file{};
-  int limit = 20;  // batches to print, newest first
+  int limit = 20;   // batches to print, newest first
+  TlsConfig tls{};  // to the ingest service
 };
 
 // Prints one line per batch on stdout; returns the exit code.

@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "common/formats/record_reader.h"
+#include "common/tls/tls_config.h"
 
 namespace evtrade::cli {
 
@@ -30,6 +31,7 @@ struct ImportConfig {
   absl::Duration timeout = absl::Hours(1);
   bool progress = false;  // draw the progress bar (stderr is a terminal)
   int max_errors_shown = 20;
+  TlsConfig tls{};  // to the ingest service
 };
 
 // Runs the import and returns the exit code. Prints the summary and the

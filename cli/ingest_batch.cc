@@ -299,7 +299,8 @@ absl::StatusOr<std::unique_ptr<IngestClient>> DialIngest(
   return std::make_unique<IngestClient>(
       IngestClientConfig{.address = config.ingest_addr,
                          .token = *std::move(token),
-                         .stream_timeout = config.timeout});
+                         .stream_timeout = config.timeout,
+                         .tls = config.tls});
 }
 
 BatchResult SendBatch(const ImportConfig& config, IngestClient* client,

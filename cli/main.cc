@@ -26,6 +26,7 @@
 #include "cli/report_command.h"
 #include "common/formats/record_reader.h"
 #include "common/server/env_flags.h"
+#include "common/tls/tls_config.h"
 
 ABSL_FLAG(std::string, ingest_addr, "127.0.0.1:50051",
           "address (host:port) of the ingest service");
@@ -53,6 +54,13 @@ ABSL_FLAG(int, batch_size, 1000,
 ABSL_FLAG(int64_t, timeout_seconds, 3600,
           "deadline of the whole import stream (report: of the call, capped "
           "at 60 s); past it the import is rolled back");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM client certificate (chain) to present to the services (mTLS); "
+          "setting it or --tls_ca_file makes every call use TLS");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificate(s) that verify the services' certificates "
+          "(default with TLS: the system's roots)");
 ABSL_FLAG(int, limit, 20, "batches: how many batches to list, newest first");
 ABSL_FLAG(std::string, powertrain, "",
           "report: segment (all, electric, bev, phev, hev, ice, other); "
@@ -189,7 +197,8 @@ std::string UsageOf(std::string_view command) {
         kImportUsage,
         DescribeFlags({"ingest_addr", "token_file", "format", "request_id",
                        "source", "all_or_nothing", "dry_run", "batch_size",
-                       "timeout_seconds"}),
+                       "timeout_seconds", "tls_cert_file", "tls_key_file",
+                       "tls_ca_file"}),
         "  (--request-id, --all-or-nothing, --dry-run, --batch-size and\n"
         "   --timeout-seconds are the same flags spelled with dashes)\n");
   }
@@ -203,13 +212,16 @@ std::string UsageOf(std::string_view command) {
                        "timeout_seconds"}));
   }
   if (command == "batches") {
-    return absl::StrCat(kBatchesUsage,
-                        DescribeFlags({"ingest_addr", "token_file", "limit"}));
+    return absl::StrCat(
+        kBatchesUsage,
+        DescribeFlags({"ingest_addr", "token_file", "limit", "tls_cert_file",
+                       "tls_key_file", "tls_ca_file"}));
   }
   if (command == "report") {
     return absl::StrCat(
         kReportUsage,
-        DescribeFlags({"gateway_addr", "powertrain", "timeout_seconds"}));
+        DescribeFlags({"gateway_addr", "powertrain", "timeout_seconds",
+                       "tls_cert_file", "tls_key_file", "tls_ca_file"}));
   }
   return std::string(kOverview);
 }
@@ -277,6 +289,16 @@ int main(int argc, char* argv[]) {
     return kExitUsage;
   }
 
+  absl::StatusOr<evtrade::TlsConfig> tls =
+      evtrade::LoadTlsConfig({.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                              .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                              .ca_file = absl::GetFlag(FLAGS_tls_ca_file)},
+                             evtrade::TlsRole::kClient);
+  if (!tls.ok()) {
+    absl::FPrintF(stderr, "evtrade: %s\n", tls.status().message());
+    return kExitUsage;
+  }
+
   if (command == "import") {
     auto format =
         evtrade::formats::ParseInputFormat(absl::GetFlag(FLAGS_format));
@@ -298,7 +320,8 @@ int main(int argc, char* argv[]) {
          .dry_run = absl::GetFlag(FLAGS_dry_run),
          .batch_size = absl::GetFlag(FLAGS_batch_size),
          .timeout = timeout,
-         .progress = isatty(STDERR_FILENO) == 1});
+         .progress = isatty(STDERR_FILENO) == 1,
+         .tls = *tls});
   }
   if (command == "fetch") {
     if (!operands.empty()) {
@@ -317,7 +340,8 @@ int main(int argc, char* argv[]) {
                    .dry_run = absl::GetFlag(FLAGS_dry_run),
                    .batch_size = absl::GetFlag(FLAGS_batch_size),
                    .timeout = timeout,
-                   .progress = isatty(STDERR_FILENO) == 1},
+                   .progress = isatty(STDERR_FILENO) == 1,
+                   .tls = *tls},
         .reporters = absl::GetFlag(FLAGS_reporters),
         .partners = absl::GetFlag(FLAGS_partners),
         .periods = absl::GetFlag(FLAGS_periods),
@@ -339,7 +363,8 @@ int main(int argc, char* argv[]) {
     return evtrade::cli::RunBatches(
         {.ingest_addr = absl::GetFlag(FLAGS_ingest_addr),
          .token_file = absl::GetFlag(FLAGS_token_file),
-         .limit = absl::GetFlag(FLAGS_limit)});
+         .limit = absl::GetFlag(FLAGS_limit),
+         .tls = *tls});
   }
   if (command == "report") {
     if (operands.size() != 2) {
@@ -351,7 +376,8 @@ int main(int argc, char* argv[]) {
          .reporter = operands[0],
          .period = operands[1],
          .powertrain = absl::GetFlag(FLAGS_powertrain),
-         .timeout = std::min(timeout, absl::Seconds(60))});
+         .timeout = std::min(timeout, absl::Seconds(60)),
+         .tls = *tls});
   }
   absl::FPrintF(stderr, "evtrade: unknown command \"%s\"\n\n%s", command,
                 kOverview);

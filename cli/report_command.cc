@@ -55,7 +55,7 @@ int RunReport(const ReportConfig& config) {
     request.set_powertrain(powertrain);
   }
   auto channel = grpc::CreateChannel(config.gateway_addr,
-                                     grpc::InsecureChannelCredentials());
+                                     MakeChannelCredentials(config.tls));
   auto stub = v1::GatewayService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + config.timeout));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/tls/tls_config.h"
 
 namespace evtrade::cli {
 
@@ -15,6 +16,7 @@ struct ReportConfig {
   std::string period{};      // YYYY-MM
   std::string powertrain{};  // e.g. "electric"; empty = the gateway's default
   absl::Duration timeout = absl::Seconds(10);
+  TlsConfig tls{};  // to the gateway
 };
 
 int RunReport(const ReportConfig& config);

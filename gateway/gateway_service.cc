@@ -25,11 +25,7 @@ Callback<Response> FinishWith(grpc::ServerUnaryReactor* reactor,
 }  // namespace
 
 absl::Time CallerDeadline(const grpc::CallbackServerContext& context) {
-  const auto deadline = context.deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) {
-    return absl::InfiniteFuture();
-  }
-  return absl::FromChrono(deadline);
+  return CallDeadline(context.deadline());
 }
 
 grpc::ServerUnaryReactor* GatewayServiceImpl::GetMarketReport(

@@ -165,8 +165,18 @@ HttpGateway::HttpGateway(const HttpGatewayConfig& config,
                            .Help("HTTP requests served by the gateway, by "
                                  "method, route and status code")
                            .Register(*metrics->registry())) {
+  if (config_.tls.has_identity()) {
+    // The context is set up from the PEM read at start-up: no file is read
+    // here.
+    server_ = std::make_unique<httplib::SSLServer>(
+        [tls = config_.tls](SSL_CTX& context) {
+          return ConfigureServerContext(tls, context);
+        });
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   const int threads = std::max(1, config_.threads);
-  server_.new_task_queue = [threads] {
+  server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(threads);
   };
   RegisterRoutes();
@@ -181,10 +191,14 @@ absl::Status HttpGateway::Start() {
       !s.ok()) {
     return s;
   }
+  if (!server_->is_valid()) {
+    return absl::InvalidArgumentError(
+        "TLS: OpenSSL refused the certificate, key or CA");
+  }
   if (port == 0) {
-    port = server_.bind_to_any_port(host);
+    port = server_->bind_to_any_port(host);
     if (port < 0) port = 0;
-  } else if (!server_.bind_to_port(host, port)) {
+  } else if (!server_->bind_to_port(host, port)) {
     port = 0;
   }
   if (port == 0) {
@@ -192,12 +206,12 @@ absl::Status HttpGateway::Start() {
         absl::StrCat("cannot listen on ", config_.listen_address));
   }
   port_ = port;
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();
 }
 
 void HttpGateway::Stop() {
-  server_.stop();
+  server_->stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -211,13 +225,13 @@ void HttpGateway::CountRequest(const httplib::Request& request,
 }
 
 void HttpGateway::RegisterRoutes() {
-  server_.set_logger([this](const httplib::Request& request,
-                            const httplib::Response& response) {
+  server_->set_logger([this](const httplib::Request& request,
+                             const httplib::Response& response) {
     CountRequest(request, response);
   });
   // Unknown paths get a JSON 404 like every other error; responses that
   // already carry a body are left as they are.
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) {
           return httplib::Server::HandlerResponse::Unhandled;
@@ -232,41 +246,42 @@ void HttpGateway::RegisterRoutes() {
         return httplib::Server::HandlerResponse::Handled;
       }));
 
-  server_.Get(R"(/v1/reports/([^/]+)/([^/]+))", [this](
-                                                    const httplib::Request& req,
-                                                    httplib::Response& res) {
-    v1::GetMarketReportRequest request;
-    for (const auto& [name, value] : req.params) {
-      if (name == "reporter" || name == "period") {
-        WriteError(res, absl::InvalidArgumentError(
-                            absl::StrCat(name,
-                                         ": given in the path, not as "
-                                         "a query parameter")));
-        return;
-      }
-    }
-    if (absl::Status s = SetFieldsFromParams(ParamsOf(req), request); !s.ok()) {
-      WriteError(res, s);
-      return;
-    }
-    request.set_reporter(req.matches[1]);
-    absl::StatusOr<Month> month =
-        Month::Parse(std::string(req.matches[2]), "period");
-    if (!month.ok()) {
-      WriteError(res, month.status());
-      return;
-    }
-    *request.mutable_period() = month->ToProto();
-    const absl::Time deadline = absl::Now() + config_.request_timeout;
-    WriteResult(res, Await<v1::MarketReport>([&](auto done) {
-                  reports_->GetReport(request, deadline, std::move(done));
-                }));
-  });
+  server_->Get(
+      R"(/v1/reports/([^/]+)/([^/]+))",
+      [this](const httplib::Request& req, httplib::Response& res) {
+        v1::GetMarketReportRequest request;
+        for (const auto& [name, value] : req.params) {
+          if (name == "reporter" || name == "period") {
+            WriteError(res, absl::InvalidArgumentError(
+                                absl::StrCat(name,
+                                             ": given in the path, not as "
+                                             "a query parameter")));
+            return;
+          }
+        }
+        if (absl::Status s = SetFieldsFromParams(ParamsOf(req), request);
+            !s.ok()) {
+          WriteError(res, s);
+          return;
+        }
+        request.set_reporter(req.matches[1]);
+        absl::StatusOr<Month> month =
+            Month::Parse(std::string(req.matches[2]), "period");
+        if (!month.ok()) {
+          WriteError(res, month.status());
+          return;
+        }
+        *request.mutable_period() = month->ToProto();
+        const absl::Time deadline = absl::Now() + config_.request_timeout;
+        WriteResult(res, Await<v1::MarketReport>([&](auto done) {
+                      reports_->GetReport(request, deadline, std::move(done));
+                    }));
+      });
 
   // The QueryService reads, straight from the request's fields.
   auto query_route = [this](const char* path, auto method) {
-    server_.Get(path, [this, method](const httplib::Request& req,
-                                     httplib::Response& res) {
+    server_->Get(path, [this, method](const httplib::Request& req,
+                                      httplib::Response& res) {
       using Traits = MethodTraits<decltype(method)>;
       typename Traits::Request request;
       if (absl::Status s = SetFieldsFromParams(ParamsOf(req), request);
@@ -286,15 +301,15 @@ void HttpGateway::RegisterRoutes() {
   query_route("/v1/mix", &QueryClient::GetPowertrainMix);
   query_route("/v1/manufacturers", &QueryClient::GetManufacturerBreakdown);
 
-  server_.Get(
+  server_->Get(
       "/metrics", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(metrics_->RenderText(), "text/plain; version=0.0.4");
       });
 
   // The backend's health, for load balancers and humans: the gateway
   // without a query service answers nothing useful.
-  server_.Get("/healthz", [this](const httplib::Request&,
-                                 httplib::Response& res) {
+  server_->Get("/healthz", [this](const httplib::Request&,
+                                  httplib::Response& res) {
     using grpc::health::v1::HealthCheckResponse;
     const absl::StatusOr<HealthCheckResponse> health =
         Await<HealthCheckResponse>([&](auto done) {
@@ -319,7 +334,7 @@ void HttpGateway::RegisterRoutes() {
     res.set_content(ToJson(body), kJsonType);
   });
 
-  server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(DashboardHtml()), "text/html; charset=utf-8");
   });
 }

@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/server/metrics.h"
+#include "common/tls/tls_config.h"
 #include "gateway/market_reports.h"
 #include "gateway/query_client.h"
 #include "prometheus/counter.h"
@@ -45,6 +46,10 @@ struct HttpGatewayConfig {
   int threads = 8;
   // Deadline of the backend health check behind /healthz.
   absl::Duration health_timeout = absl::Seconds(1);
+  // HTTPS when it holds an identity, and with a CA, client certificates
+  // required and verified (see common/tls/tls_config.h); plain HTTP
+  // otherwise.
+  TlsConfig tls{};
 };
 
 // The HTTP status grpc-gateway maps a gRPC code to (OK 200,
@@ -67,7 +72,8 @@ class HttpGateway {
   ~HttpGateway();
 
   // Binds and starts serving on a thread of its own. INVALID_ARGUMENT for a
-  // bad address, UNAVAILABLE when it cannot bind.
+  // bad address or TLS material OpenSSL refuses, UNAVAILABLE when it cannot
+  // bind.
   absl::Status Start();
   // Stops accepting, finishes the requests in progress and joins. Idempotent.
   void Stop();
@@ -85,7 +91,7 @@ class HttpGateway {
   QueryClient* client_;
   Metrics* metrics_;
   prometheus::Family<prometheus::Counter>* requests_total_;
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;  // an SSLServer with TLS
   std::thread thread_;
   int port_ = 0;
 };

@@ -36,6 +36,13 @@ ABSL_FLAG(double, http_timeout_seconds, 10,
           "deadline of the backend work behind one HTTP request");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) of this server: serve TLS with it, and "
+          "present it as the client certificate on outbound calls");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificate(s) that verify peers: clients must present a "
+          "certificate it signed (mTLS), and servers called must too");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 
@@ -69,10 +76,16 @@ GatewayMainConfig ConfigFromFlags() {
           kProgram, {.listen = absl::GetFlag(FLAGS_listen),
                      .metrics_listen = "",
                      .log_level = absl::GetFlag(FLAGS_log_level),
-                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
+                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds),
+                     .tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                             .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                             .ca_file = absl::GetFlag(FLAGS_tls_ca_file)}});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   GatewayMainConfig config;
   config.base = *std::move(base);
+  // One identity and CA for every listener and channel of the process.
+  config.query.tls = config.base.server.tls;
+  config.http.tls = config.base.server.tls;
   config.query.target = absl::GetFlag(FLAGS_query_addr);
   if (absl::Status s =
           evtrade::ValidateTarget("query_addr", config.query.target);
@@ -132,7 +145,8 @@ int main(int argc, char* argv[]) {
     spdlog::error("--http_listen: {}", std::string(s.message()));
     return 1;
   }
-  spdlog::info("serving HTTP/JSON, dashboard and /metrics on http://{}:{}/",
+  spdlog::info("serving HTTP/JSON, dashboard and /metrics on {}://{}:{}/",
+               config.http.tls.has_identity() ? "https" : "http",
                config.http.listen_address.substr(
                    0, config.http.listen_address.rfind(':')),
                http.port());

@@ -31,9 +31,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, config.max_attempts > 1 ? 1 : 0);
   args.SetServiceConfigJSON(QueryServiceConfigJson(config.max_attempts));
-  // Plaintext inside the cluster; TLS would terminate at the mesh/ingress.
   return grpc::CreateCustomChannel(config.target,
-                                   grpc::InsecureChannelCredentials(), args);
+                                   MakeChannelCredentials(config.tls), args);
 }
 
 }  // namespace

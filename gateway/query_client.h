@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/tls/tls_config.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -38,6 +39,9 @@ struct QueryClientConfig {
   // Attempts per call (the first plus retries) for UNAVAILABLE, in the
   // channel's service config. 1 disables retries.
   int max_attempts = 3;
+  // TLS to the query service when it holds an identity or a CA (see
+  // common/tls/tls_config.h); plaintext otherwise.
+  TlsConfig tls{};
 };
 
 // The service config of the query channel: round_robin over the target's

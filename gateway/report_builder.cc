@@ -26,6 +26,28 @@ bool IsRequestError(const absl::Status& status) {
   return absl::IsNotFound(status) || absl::IsInvalidArgument(status);
 }
 
+// The code of a report none of whose parts could be read, by the gRPC
+// status code guide: when every part ran out of time the caller's deadline
+// (or the per-part cap) is what failed, DEADLINE_EXCEEDED, which retry
+// policies do not treat as "try again at once"; when every part failed with
+// the same code that code is the truth (UNAVAILABLE for a backend that is
+// down, INTERNAL for a backend that broke the contract: retrying that would
+// not help); a mixture is UNAVAILABLE when any part found the backend
+// unreachable or late, the first part's code otherwise.
+absl::StatusCode NoPartReadCode(const std::vector<absl::Status>& statuses) {
+  const absl::StatusCode first = statuses.front().code();
+  if (std::all_of(statuses.begin(), statuses.end(),
+                  [&](const absl::Status& s) { return s.code() == first; })) {
+    return first;
+  }
+  if (std::any_of(statuses.begin(), statuses.end(), [](const absl::Status& s) {
+        return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+      })) {
+    return absl::StatusCode::kUnavailable;
+  }
+  return first;
+}
+
 // "UNAVAILABLE: connection refused".
 std::string StatusText(const absl::Status& status) {
   return absl::StrCat(absl::StatusCodeToString(status.code()),
@@ -220,7 +242,8 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
     const bool all_same =
         std::all_of(statuses.begin(), statuses.end(),
                     [&](const absl::Status& s) { return s == statuses[0]; });
-    return absl::UnavailableError(
+    return absl::Status(
+        NoPartReadCode(statuses),
         absl::StrCat("no part of the report could be read: ",
                      all_same ? StatusText(statuses[0])
                               : absl::StrJoin(report.warnings(), "; ")));

@@ -50,7 +50,10 @@ struct ReportParts {
 // Errors: NOT_FOUND / INVALID_ARGUMENT from a part are the backend's verdict
 // on the request and are returned as they are (the first in part order);
 // NOT_FOUND also when both series parts answered and neither has data for
-// the month; UNAVAILABLE when no part could be read.
+// the month. When no part could be read: the parts' code when they all
+// failed alike (DEADLINE_EXCEEDED when every part ran out of time,
+// UNAVAILABLE when the backend is down), UNAVAILABLE for a mixture that
+// includes UNAVAILABLE or DEADLINE_EXCEEDED, else the first part's code.
 absl::StatusOr<v1::MarketReport> AssembleMarketReport(
     const v1::GetMarketReportRequest& request, const ReportParts& parts);
 

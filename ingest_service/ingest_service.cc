@@ -74,11 +74,14 @@ class IngestServiceImpl::IngestReactor final
   // Called once the stream holds the writer slot (any thread).
   void OnSlotGranted() {
     holds_slot_ = true;
-    StartRead(&raw_request_);
+    ReadNext();
   }
 
   void OnReadDone(bool ok) override {
+    read_pending_.store(false, std::memory_order_release);
+    service_->DisarmIdleTimer(this);
     service_->writer_.Post([this, ok] {
+      if (finished_) return;  // ended while this read was outstanding
       if (ok) {
         HandleMessage();
       } else {
@@ -92,14 +95,41 @@ class IngestServiceImpl::IngestReactor final
     // fail, so it must be finished here; any other stream learns of the
     // cancellation from its failing read.
     if (service_->CancelWaiting(this)) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                          "stream cancelled; nothing written"));
+      Finish(Ended("while waiting for the writer slot"));
     }
   }
 
-  void OnDone() override { delete this; }
+  // Deleted on the writer thread, after every task this stream posted.
+  void OnDone() override {
+    service_->writer_.Post([this] { delete this; });
+  }
+
+  // Writer thread: the idle timer of read `read` ran out. Ends the stream
+  // unless that read has completed since.
+  void OnIdle(int64_t read) {
+    if (finished_ || read != reads_.load(std::memory_order_acquire) ||
+        !read_pending_.load(std::memory_order_acquire)) {
+      return;
+    }
+    Reply(grpc::Status(
+        grpc::StatusCode::ABORTED,
+        absl::StrCat(
+            "stream idle for ",
+            absl::FormatDuration(service_->config_.stream_idle_timeout),
+            " while holding the writer slot (the server's stream "
+            "idle timeout); rolled back, nothing written; send the "
+            "whole stream again")));
+  }
 
  private:
+  // Starts the next read; a slot holder's read runs under the idle timer.
+  void ReadNext() {
+    const int64_t read = reads_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    read_pending_.store(true, std::memory_order_release);
+    if (holds_slot_) service_->ArmIdleTimer(this, read);
+    StartRead(&raw_request_);
+  }
+
   // Writer thread from here on.
   void HandleMessage() {
     const int64_t message_index = messages_++;
@@ -171,7 +201,7 @@ class IngestServiceImpl::IngestReactor final
       }
     }
     request_.Clear();
-    StartRead(&raw_request_);
+    ReadNext();
   }
 
   void Reject(int64_t index, const FieldError& error) {
@@ -196,10 +226,7 @@ class IngestServiceImpl::IngestReactor final
   // true when the read failed because the stream broke, so a broken stream
   // is never committed.
   void HandleEnd() {
-    if (context_->IsCancelled()) {
-      return Reply(grpc::Status(grpc::StatusCode::CANCELLED,
-                                "stream cancelled; nothing written"));
-    }
+    if (context_->IsCancelled()) return Reply(Ended("during the stream"));
     response_.set_received(counts_.received);
     response_.set_rejected(counts_.rejected);
     if (!started_) return Reply(grpc::Status::OK);  // empty stream
@@ -239,9 +266,10 @@ class IngestServiceImpl::IngestReactor final
     Reply(grpc::Status::OK);
   }
 
-  // Rolls back what is still open and finishes. `this` may be deleted as
-  // soon as Finish returns, so nothing may follow it.
+  // Rolls back what is still open and finishes. Tasks that run after it
+  // (a read that was outstanding completes) see finished_ and do nothing.
   void Reply(const grpc::Status& status) {
+    finished_ = true;
     batch_.reset();
     ReleaseSlotIfHeld();
     if (status.ok()) {
@@ -256,9 +284,17 @@ class IngestServiceImpl::IngestReactor final
     Finish(status);
   }
 
+  // The client is gone: DEADLINE_EXCEEDED when its deadline passed, else
+  // CANCELLED.
+  grpc::Status Ended(absl::string_view when) const {
+    return EndedCallStatus(CallDeadline(context_->deadline()),
+                           absl::StrCat(when, "; nothing written"));
+  }
+
   void ReleaseSlotIfHeld() {
     if (!holds_slot_) return;
     holds_slot_ = false;
+    service_->DisarmIdleTimer(this);
     service_->ReleaseSlot();
   }
 
@@ -272,6 +308,11 @@ class IngestServiceImpl::IngestReactor final
   v1::IngestRequest request_;
   v1::IngestResponse response_;
   int64_t messages_ = 0;
+  // Reads started, and whether the last one is outstanding: OnIdle's check
+  // that the read the timer was armed for is still the one waiting.
+  std::atomic<int64_t> reads_{0};
+  std::atomic<bool> read_pending_{false};
+  bool finished_ = false;
   bool holds_slot_ = false;
   bool started_ = false;
   bool all_or_nothing_ = false;
@@ -282,9 +323,67 @@ class IngestServiceImpl::IngestReactor final
 
 IngestServiceImpl::IngestServiceImpl(IngestServiceConfig config,
                                      store::IngestStore* store)
-    : config_(std::move(config)), store_(store) {}
+    : config_(std::move(config)),
+      store_(store),
+      idle_watcher_([this] { WatchIdleStreams(); }) {}
 
-IngestServiceImpl::~IngestServiceImpl() = default;
+IngestServiceImpl::~IngestServiceImpl() {
+  {
+    absl::MutexLock lock(&idle_mu_);
+    idle_stopping_ = true;
+  }
+  idle_watcher_.join();
+}
+
+void IngestServiceImpl::ArmIdleTimer(IngestReactor* stream, int64_t read) {
+  absl::MutexLock lock(&idle_mu_);
+  idle_stream_ = stream;
+  idle_read_ = read;
+  idle_deadline_ = absl::Now() + config_.stream_idle_timeout;
+  ++idle_changes_;
+}
+
+void IngestServiceImpl::DisarmIdleTimer(IngestReactor* stream) {
+  absl::MutexLock lock(&idle_mu_);
+  if (idle_stream_ != stream) return;
+  idle_stream_ = nullptr;
+  ++idle_changes_;
+}
+
+void IngestServiceImpl::WatchIdleStreams() {
+  absl::MutexLock lock(&idle_mu_);
+  while (!idle_stopping_) {
+    const int64_t changes = idle_changes_;
+    auto changed = [this, changes]() ABSL_SHARED_LOCKS_REQUIRED(idle_mu_) {
+      return idle_stopping_ || idle_changes_ != changes;
+    };
+    if (idle_stream_ == nullptr) {
+      idle_mu_.Await(absl::Condition(&changed));
+      continue;
+    }
+    if (absl::Now() < idle_deadline_) {
+      idle_mu_.AwaitWithDeadline(absl::Condition(&changed), idle_deadline_);
+      continue;
+    }
+    // Posted while the timer is still armed, hence before the stream can
+    // disarm it on its way to Finish: the task runs before the stream's
+    // deletion, which OnDone posts later to the same executor.
+    IngestReactor* stream = idle_stream_;
+    const int64_t read = idle_read_;
+    idle_stream_ = nullptr;
+    ++idle_changes_;
+    writer_.Post([stream, read] { stream->OnIdle(read); });
+  }
+}
+
+bool IngestServiceImpl::AwaitWriterSlot(size_t waiting,
+                                        absl::Duration timeout) {
+  absl::MutexLock lock(&slot_mu_);
+  auto enough = [this, waiting]() ABSL_SHARED_LOCKS_REQUIRED(slot_mu_) {
+    return slot_taken_ && waiting_.size() >= waiting;
+  };
+  return slot_mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+}
 
 grpc::Status IngestServiceImpl::Authenticate(
     const grpc::CallbackServerContext& context) const {

@@ -2,11 +2,14 @@
 #ifndef EVTRADE_INGEST_SERVICE_INGEST_SERVICE_H_
 #define EVTRADE_INGEST_SERVICE_INGEST_SERVICE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/store/ingest_store.h"
 #include "common/util/serial_executor.h"
 #include "evtrade/v1/ingest_service.grpc.pb.h"
@@ -30,6 +33,11 @@ struct IngestServiceConfig {
   int max_errors = 1000;
   // Stored as Batch.writer for streams authenticated by the token.
   std::string writer_label = "token";
+  // A stream holding the writer slot that sends no message (and does not
+  // half-close) for this long is ended with ABORTED, its batch rolled back,
+  // and the slot goes to the next stream: one stalled client cannot block
+  // every writer.
+  absl::Duration stream_idle_timeout = absl::Seconds(30);
 };
 
 // The IngestService on gRPC's callback API.
@@ -41,7 +49,13 @@ struct IngestServiceConfig {
 // control holds the client back), and a stream holding the slot reads its
 // next message only after the previous one was written. Memory per stream is
 // therefore one message. A stream that is cancelled, times out or breaks
-// drops its BatchWriter, which rolls the transaction back.
+// drops its BatchWriter, which rolls the transaction back. A stream that
+// holds the slot and sends nothing for config.stream_idle_timeout is ended
+// with ABORTED ("idle ..., nothing written") and rolled back: ABORTED, not
+// DEADLINE_EXCEEDED, because no deadline of the caller expired -- the
+// server aborted the caller's transaction to free the one writer, and the
+// gRPC status code guide's answer to an aborted transaction is to retry it
+// at a higher level (the whole stream), which is what the client must do.
 //
 // Thread-safe. `store` is not owned and must outlive the service; the gRPC
 // server must be shut down (all calls done) before the service is destroyed.
@@ -73,6 +87,10 @@ class IngestServiceImpl final
       const v1::ListBatchesRequest* request,
       v1::ListBatchesResponse* response) override;
 
+  // For tests: waits until a stream holds the writer slot and at least
+  // `waiting` streams wait for it; false when `timeout` passes first.
+  bool AwaitWriterSlot(size_t waiting, absl::Duration timeout);
+
  private:
   class IngestReactor;
 
@@ -87,6 +105,14 @@ class IngestServiceImpl final
   bool CancelWaiting(IngestReactor* stream);
   void ReleaseSlot();
 
+  // The idle timer of the slot holder's outstanding read `read`: when it
+  // runs out, the stream's OnIdle(read) runs on the writer thread. Arming
+  // replaces the previous timer; disarming is a no-op unless `stream` is
+  // the one armed.
+  void ArmIdleTimer(IngestReactor* stream, int64_t read);
+  void DisarmIdleTimer(IngestReactor* stream);
+  void WatchIdleStreams();  // the idle_watcher_ thread
+
   const IngestServiceConfig config_;
   store::IngestStore* const store_;
 
@@ -94,9 +120,18 @@ class IngestServiceImpl final
   bool slot_taken_ ABSL_GUARDED_BY(slot_mu_) = false;
   std::deque<IngestReactor*> waiting_ ABSL_GUARDED_BY(slot_mu_);
 
-  // Last, so they are destroyed (draining their tasks) first.
-  SerialExecutor writer_;  // every store call of Ingest
-  SerialExecutor lister_;  // ListBatches, so it never waits behind a stream
+  absl::Mutex idle_mu_;
+  IngestReactor* idle_stream_ ABSL_GUARDED_BY(idle_mu_) = nullptr;
+  int64_t idle_read_ ABSL_GUARDED_BY(idle_mu_) = 0;
+  absl::Time idle_deadline_ ABSL_GUARDED_BY(idle_mu_);
+  int64_t idle_changes_ ABSL_GUARDED_BY(idle_mu_) = 0;
+  bool idle_stopping_ ABSL_GUARDED_BY(idle_mu_) = false;
+
+  // Last, so they are destroyed (draining their tasks) first. Reactors are
+  // deleted on writer_, after every task they posted.
+  SerialExecutor writer_;     // every store call of Ingest
+  SerialExecutor lister_;     // ListBatches, so it never waits behind a stream
+  std::thread idle_watcher_;  // started last, joined first
 };
 
 }  // namespace evtrade

@@ -34,6 +34,16 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
           "Prometheus /metrics listen address, host:port");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
+ABSL_FLAG(int64_t, stream_idle_timeout_seconds, 30,
+          "an Ingest stream holding the writer slot that sends nothing for "
+          "this long is ended (ABORTED) and rolled back, freeing the slot");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) of this server: serve TLS with it, and "
+          "present it as the client certificate on outbound calls");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificate(s) that verify peers: clients must present a "
+          "certificate it signed (mTLS), and servers called must too");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 
@@ -45,6 +55,7 @@ struct IngestMainConfig {
   evtrade::ServiceMainConfig base;
   evtrade::store::StoreConfig store;
   std::string token;
+  absl::Duration stream_idle_timeout;
 };
 
 IngestMainConfig ConfigFromFlags() {
@@ -53,14 +64,27 @@ IngestMainConfig ConfigFromFlags() {
           kProgram, {.listen = absl::GetFlag(FLAGS_listen),
                      .metrics_listen = absl::GetFlag(FLAGS_metrics_listen),
                      .log_level = absl::GetFlag(FLAGS_log_level),
-                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
+                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds),
+                     .tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                             .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                             .ca_file = absl::GetFlag(FLAGS_tls_ca_file)}});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   absl::StatusOr<evtrade::store::StoreConfig> store =
       evtrade::store::StoreConfigFromFlags(
           absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_password_file));
   if (!store.ok()) evtrade::ExitWithUsageError(kProgram, store.status());
-  IngestMainConfig config{
-      .base = *std::move(base), .store = *std::move(store), .token = ""};
+  IngestMainConfig config{.base = *std::move(base),
+                          .store = *std::move(store),
+                          .token = "",
+                          .stream_idle_timeout = absl::ZeroDuration()};
+  const int64_t idle_seconds = absl::GetFlag(FLAGS_stream_idle_timeout_seconds);
+  if (idle_seconds < 1 || idle_seconds > 86400) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--stream_idle_timeout_seconds: must be 1..86400, got ",
+                      idle_seconds)));
+  }
+  config.stream_idle_timeout = absl::Seconds(idle_seconds);
   if (!evtrade::store::IsPostgresDb(config.store.db)) {
     if (absl::Status s = evtrade::ValidateDbPath("db", config.store.db,
                                                  /*writable=*/true);
@@ -104,7 +128,8 @@ int main(int argc, char* argv[]) {
     return 1;
   }
   // Declared after the store, so destroyed first (after the server stopped).
-  const evtrade::IngestServiceConfig ingest_config{.token = config.token};
+  const evtrade::IngestServiceConfig ingest_config{
+      .token = config.token, .stream_idle_timeout = config.stream_idle_timeout};
   evtrade::IngestServiceImpl ingest(ingest_config, store->get());
   evtrade::ServerConfig server_config = config.base.server;
   server_config.max_receive_message_bytes = static_cast<int>(

@@ -27,6 +27,13 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9092",
           "Prometheus /metrics listen address, host:port");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) of this server: serve TLS with it, and "
+          "present it as the client certificate on outbound calls");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA certificate(s) that verify peers: clients must present a "
+          "certificate it signed (mTLS), and servers called must too");
 ABSL_FLAG(double, drain_seconds, 1,
           "on SIGTERM: seconds between NOT_SERVING and shutdown");
 ABSL_FLAG(int, worker_threads, 4,
@@ -57,7 +64,10 @@ QueryMainConfig ConfigFromFlags() {
           kProgram, {.listen = absl::GetFlag(FLAGS_listen),
                      .metrics_listen = absl::GetFlag(FLAGS_metrics_listen),
                      .log_level = absl::GetFlag(FLAGS_log_level),
-                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds)});
+                     .drain_seconds = absl::GetFlag(FLAGS_drain_seconds),
+                     .tls = {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                             .key_file = absl::GetFlag(FLAGS_tls_key_file),
+                             .ca_file = absl::GetFlag(FLAGS_tls_ca_file)}});
   if (!base.ok()) evtrade::ExitWithUsageError(kProgram, base.status());
   QueryMainConfig config{.base = *std::move(base), .service = {}};
   absl::StatusOr<evtrade::store::StoreConfig> store =

@@ -40,8 +40,8 @@ grpc::ServerUnaryReactor* QueryServiceImpl::Dispatch(
     // A call whose client gave up (or whose deadline passed) while it
     // queued is not worth a read.
     if (context->IsCancelled()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                                   "cancelled before the read started"));
+      reactor->Finish(EndedCallStatus(CallDeadline(context->deadline()),
+                                      "before the read started"));
       return;
     }
     auto result = answer(store, query);

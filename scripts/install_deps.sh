@@ -14,6 +14,10 @@ packages=(
   libabsl-dev zlib1g-dev
   # Comtrade API JSON (header-only; its SAX parser keeps numbers exact)
   nlohmann-json3-dev
+  # TLS: OpenSSL for certificate checks, the HTTPS listener and evtrade
+  # fetch's https (and SHA-256 request ids); the openssl CLI makes the
+  # tests' certificates
+  libssl-dev openssl
   # store
   libsqlitecpp-dev libsqlite3-dev sqlite3
   # PostgreSQL store: libpq to talk to it; the server (initdb, pg_ctl,
@@ -21,8 +25,6 @@ packages=(
   libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
-  # evtrade fetch: https to the Comtrade API, request ids (SHA-256)
-  libssl-dev
   # tests
   libgtest-dev libgmock-dev
   # fuzzing (fuzz/run.sh, test fuzz.short_runs): clang with libFuzzer and

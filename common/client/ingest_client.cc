@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
+#include "common/tls/tls_config.h"
 
 namespace evtrade {
 namespace {
@@ -71,7 +72,7 @@ IngestClient::IngestClient(IngestClientConfig config)
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   channel_ = grpc::CreateCustomChannel(
-      config_.address, grpc::InsecureChannelCredentials(), args);
+      config_.address, MakeChannelCredentials(config_.tls), args);
   stub_ = v1::IngestService::NewStub(channel_);
 }
 

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/tls/tls_config.h"
 #include "evtrade/v1/ingest_service.grpc.pb.h"
 
 namespace evtrade {
@@ -24,6 +25,8 @@ struct IngestClientConfig {
   absl::Duration stream_timeout = absl::Hours(1);
   // Deadline of unary calls (ListBatches).
   absl::Duration call_timeout = absl::Seconds(10);
+  // TLS when it holds an identity or a CA (MakeChannelCredentials).
+  TlsConfig tls{};
 };
 
 struct IngestOptions {

@@ -17,9 +17,9 @@ using ::grpc::health::v1::HealthCheckResponse;
 
 absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
     const std::string& address, const std::string& service,
-    absl::Duration timeout) {
+    absl::Duration timeout, const TlsConfig& tls) {
   auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(address, MakeChannelCredentials(tls)));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   HealthCheckRequest request;
@@ -32,12 +32,14 @@ absl::StatusOr<HealthCheckResponse::ServingStatus> CheckHealth(
 
 absl::Status WaitForHealthServing(const std::string& address,
                                   absl::Duration timeout,
-                                  const std::string& service) {
+                                  const std::string& service,
+                                  const TlsConfig& tls) {
   const absl::Time deadline = absl::Now() + timeout;
   std::string last = "no answer";
   while (absl::Now() < deadline) {
-    auto status = CheckHealth(
-        address, service, std::min(absl::Seconds(1), deadline - absl::Now()));
+    auto status =
+        CheckHealth(address, service,
+                    std::min(absl::Seconds(1), deadline - absl::Now()), tls);
     if (status.ok() && *status == HealthCheckResponse::SERVING) {
       return absl::OkStatus();
     }

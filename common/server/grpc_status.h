@@ -5,12 +5,28 @@
 
 #include <grpcpp/support/status.h>
 
+#include <chrono>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace evtrade {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The status of a server call that ends because its client is gone before
+// it was answered: DEADLINE_EXCEEDED "deadline exceeded <what>" when the
+// call's `deadline` has passed by `now` (the gRPC status code guide's code
+// for a deadline that expired before the operation completed), CANCELLED
+// "cancelled <what>" otherwise (the client cancelled or went away).
+// E.g. what = "before the read started".
+grpc::Status EndedCallStatus(absl::Time deadline, absl::string_view what,
+                             absl::Time now = absl::Now());
+
+// A server call's deadline as absl::Time (InfiniteFuture when it has none).
+absl::Time CallDeadline(std::chrono::system_clock::time_point deadline);
 
 }  // namespace evtrade
 

@@ -1,5 +1,7 @@
 #include "common/server/metrics.h"
 
+#include <grpcpp/server_context.h>
+
 #include <exception>
 #include <map>
 #include <utility>
@@ -9,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/server/grpc_status.h"
 #include "prometheus/text_serializer.h"
 
 namespace evtrade {
@@ -46,7 +49,11 @@ const prometheus::Histogram::BucketBoundaries& HandlingBuckets() {
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(Metrics* metrics, ServerRpcInfo* info)
-      : metrics_(metrics), start_(absl::Now()) {
+      : metrics_(metrics),
+        start_(absl::Now()),
+        deadline_(info->server_context() != nullptr
+                      ? CallDeadline(info->server_context()->deadline())
+                      : absl::InfiniteFuture()) {
     // "/evtrade.v1.QueryService/GetSeries"
     absl::string_view full = info->method() != nullptr ? info->method() : "";
     if (!full.empty() && full.front() == '/') full.remove_prefix(1);
@@ -61,8 +68,8 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
   ~MetricsInterceptor() override {
     // A call that ends without sending a status was cancelled by the client
-    // or by the deadline.
-    if (!recorded_) Record(grpc::StatusCode::CANCELLED);
+    // or ran out of time.
+    if (!recorded_) Record(EndedCallStatus(deadline_, "").error_code());
   }
 
   void Intercept(
@@ -88,6 +95,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
   Metrics* metrics_;
   absl::Time start_;
+  absl::Time deadline_;
   std::map<std::string, std::string> labels_;
   bool recorded_ = false;
 };

@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen_address,
-                           grpc::InsecureServerCredentials(), &port);
+                           MakeServerCredentials(config.tls), &port);
   // gRPC binds with SO_REUSEPORT by default: a second instance on the same
   // port would silently share it instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/server/metrics.h"
+#include "common/tls/tls_config.h"
 #include "grpcpp/server.h"
 
 namespace evtrade {
@@ -41,6 +42,8 @@ struct ServerConfig {
   absl::Duration shutdown_timeout = absl::Seconds(10);
   // Start with every health status NOT_SERVING (SetServing(true) later).
   bool start_not_serving = false;
+  // TLS (mTLS with a CA) when it holds an identity; plaintext otherwise.
+  TlsConfig tls{};
 };
 
 // One service to serve. health_name is the name under which grpc.health.v1

@@ -1,5 +1,6 @@
 #include "common/server/service_main.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,10 @@ absl::StatusOr<ServiceMainConfig> MakeServiceMainConfig(
                                   " is not between 0 and 3600 seconds"));
   }
   config.server.drain_delay = absl::Seconds(flags.drain_seconds);
+
+  absl::StatusOr<TlsConfig> tls = LoadTlsConfig(flags.tls, TlsRole::kServer);
+  if (!tls.ok()) return tls.status();
+  config.server.tls = *std::move(tls);
   return config;
 }
 
@@ -111,6 +116,10 @@ std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,
   if (absl::Status s = BlockTerminationSignals(); !s.ok()) {
     ExitWithUsageError(program, s);
   }
+  // cpp-httplib writes with plain write()/SSL_write(): a client that hangs
+  // up mid-response (or mid-TLS-handshake) must cost an EPIPE, not the
+  // process.
+  signal(SIGPIPE, SIG_IGN);
   SetupLogging(config.logging);
   absl::StatusOr<std::unique_ptr<Metrics>> metrics =
       Metrics::Create(config.metrics);

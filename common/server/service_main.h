@@ -15,6 +15,7 @@
 #include "common/server/logging.h"
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
+#include "common/tls/tls_config.h"
 
 namespace evtrade {
 
@@ -25,6 +26,8 @@ struct CommonServiceFlags {
   std::string metrics_listen;
   std::string log_level;
   double drain_seconds = 1;
+  // --tls_cert_file, --tls_key_file, --tls_ca_file.
+  TlsFiles tls{};
 };
 
 struct ServiceMainConfig {
@@ -53,7 +56,8 @@ absl::Status ValidateSecretFile(absl::string_view flag,
 
 // What every service main does once its config is made, before any other
 // thread exists: blocks SIGTERM/SIGINT so that only the signal-waiting
-// thread sees them, sets up logging and creates the metrics registry (and
+// thread sees them, ignores SIGPIPE, sets up logging and creates the
+// metrics registry (and
 // its exposer). Exits 1 with a logged "--metrics_listen: ..." line when the
 // exposer cannot start.
 std::unique_ptr<Metrics> StartServiceProcess(absl::string_view program,

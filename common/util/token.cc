@@ -1,13 +1,10 @@
 #include "common/util/token.h"
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/file.h"
 
 namespace evtrade {
 namespace {
@@ -34,17 +31,9 @@ absl::StatusOr<std::string> CheckToken(absl::string_view raw,
 }  // namespace
 
 absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    const std::string message =
-        absl::StrCat("cannot read ", path, ": ", std::strerror(err));
-    if (err == EACCES) return absl::PermissionDeniedError(message);
-    return absl::NotFoundError(message);
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return CheckToken(content.str(), path);
+  absl::StatusOr<std::string> content = ReadFileContents(path);
+  if (!content.ok()) return content.status();
+  return CheckToken(*content, path);
 }
 
 absl::StatusOr<std::string> ReadTokenEnv(const std::string& name) {

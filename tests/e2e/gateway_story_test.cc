@@ -26,6 +26,7 @@
 #include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/store_backends.h"
+#include "tests/support/test_certs.h"
 
 namespace evtrade::testing {
 namespace {
@@ -184,6 +185,120 @@ TEST_P(GatewayStoryTest, ChinaNovember2022ReportStatesTheWholeStory) {
     absl::StatusOr<int> code = p->Wait(absl::Seconds(20));
     ASSERT_TRUE(code.ok()) << code.status();
     EXPECT_EQ(*code, 0) << p->Stderr();
+  }
+}
+
+// The process's exit code after at most `timeout`; -1 (and a test failure)
+// when it did not exit.
+int ExitCode(Process& process, absl::Duration timeout = absl::Seconds(60)) {
+  absl::StatusOr<int> code = process.Wait(timeout);
+  EXPECT_TRUE(code.ok()) << code.status();
+  return code.ok() ? *code : -1;
+}
+
+// Every hop under mutual TLS: CLI -> ingest, CLI -> gateway -> query, HTTPS
+// to the gateway, health_probe; and a plaintext or certificate-less client
+// refused.
+TEST(GatewayStoryTest, EveryHopSpeaksMutualTls) {
+  // The refused HTTPS clients below write to sockets the server closed.
+  signal(SIGPIPE, SIG_IGN);
+  absl::StatusOr<TestCerts> certs = MakeTestCerts();
+  ASSERT_TRUE(certs.ok()) << certs.status();
+  const std::vector<std::string> server_tls = {
+      "--tls_cert_file=" + certs->server_cert,
+      "--tls_key_file=" + certs->server_key, "--tls_ca_file=" + certs->ca_cert};
+  const std::vector<std::string> client_tls = {
+      "--tls_cert_file=" + certs->client_cert,
+      "--tls_key_file=" + certs->client_key, "--tls_ca_file=" + certs->ca_cert};
+  auto with = [](std::vector<std::string> args,
+                 const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  const std::string dir = MakeTempDir("tls_story");
+  const std::string db = dir + "/evtrade.db";
+  const std::string token = dir + "/ingest.token";
+  std::ofstream(token) << "story-token\n";
+  const std::string ingest_addr = FreeLoopbackAddress();
+  const std::string query_addr = FreeLoopbackAddress();
+  const std::string gateway_addr = FreeLoopbackAddress();
+  const int http_port = PickFreePort();
+
+  auto ingest = StartOrFail(
+      "ingest_service",
+      with({"--listen=" + ingest_addr, "--db=" + db, "--token_file=" + token,
+            "--metrics_listen=127.0.0.1:0", "--drain_seconds=0.1"},
+           server_tls));
+  auto query =
+      StartOrFail("query_service",
+                  with({"--listen=" + query_addr, "--db=" + db,
+                        "--metrics_listen=127.0.0.1:0", "--drain_seconds=0.1"},
+                       server_tls));
+  // The gateway presents the same certificate to the query service.
+  auto gateway = StartOrFail(
+      "gateway", with({"--listen=" + gateway_addr,
+                       absl::StrCat("--http_listen=127.0.0.1:", http_port),
+                       "--query_addr=" + query_addr, "--drain_seconds=0.1"},
+                      server_tls));
+  ASSERT_TRUE(ingest && query && gateway);
+  const TlsConfig client = LoadOrFail(certs->ClientFiles(), TlsRole::kClient);
+  for (const auto& [address, process] : {std::pair{ingest_addr, ingest.get()},
+                                         {query_addr, query.get()},
+                                         {gateway_addr, gateway.get()}}) {
+    ASSERT_TRUE(WaitForHealthServing(address, kStartTimeout, "", client).ok())
+        << process->Stderr();
+  }
+
+  const std::string sample = SourceDir() + "/data/sample/";
+  const std::vector<std::string> import_args = {
+      "import", "--ingest_addr=" + ingest_addr, "--token_file=" + token,
+      sample + "comtrade_chn_8703_2021_2022.csv", sample + "manufacturers.csv"};
+  // Plaintext to a TLS server: nothing is written, the exit code says so.
+  auto plain = StartOrFail("evtrade", import_args);
+  ASSERT_NE(plain, nullptr);
+  EXPECT_EQ(ExitCode(*plain), 3) << plain->Stderr();
+  auto import = StartOrFail("evtrade", with(import_args, client_tls));
+  ASSERT_NE(import, nullptr);
+  ASSERT_EQ(ExitCode(*import, absl::Seconds(120)), 0)
+      << import->Stdout() << import->Stderr();
+
+  auto report = StartOrFail(
+      "evtrade",
+      with({"report", "--gateway_addr=" + gateway_addr, "CHN", "2022-11"},
+           client_tls));
+  ASSERT_NE(report, nullptr);
+  ASSERT_EQ(ExitCode(*report), 0) << report->Stderr();
+  EXPECT_TRUE(absl::StartsWith(report->Stdout(),
+                               "China's electric vehicle exports hit a record "
+                               "$3.2 billion in November 2022"))
+      << report->Stdout();
+
+  auto probe =
+      StartOrFail("health_probe", with({"--addr=" + gateway_addr}, client_tls));
+  ASSERT_NE(probe, nullptr);
+  EXPECT_EQ(ExitCode(*probe), 0) << probe->Stdout();
+  EXPECT_EQ(probe->Stdout(), "SERVING\n");
+
+  // HTTPS with a client certificate; refused without one.
+  httplib::SSLClient https("127.0.0.1", http_port, certs->client_cert,
+                           certs->client_key);
+  https.set_ca_cert_path(certs->ca_cert.c_str());
+  https.enable_server_certificate_verification(true);
+  https.set_read_timeout(30, 0);
+  httplib::Result health = https.Get("/healthz");
+  ASSERT_TRUE(health) << httplib::to_string(health.error());
+  EXPECT_EQ(health->status, 200) << health->body;
+  httplib::SSLClient anonymous("127.0.0.1", http_port);
+  anonymous.set_ca_cert_path(certs->ca_cert.c_str());
+  anonymous.enable_server_certificate_verification(true);
+  EXPECT_FALSE(anonymous.Get("/healthz"));
+  httplib::Client plain_http("127.0.0.1", http_port);
+  httplib::Result plain_health = plain_http.Get("/healthz");
+  EXPECT_TRUE(!plain_health || plain_health->status != 200);
+
+  for (Process* p : {gateway.get(), query.get(), ingest.get()}) {
+    ASSERT_TRUE(p->Kill(SIGTERM).ok());
+    EXPECT_EQ(ExitCode(*p, absl::Seconds(20)), 0) << p->Stderr();
   }
 }
 

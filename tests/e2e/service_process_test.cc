@@ -129,6 +129,19 @@ TEST_P(ServiceProcessTest, BadEnvironmentValueExitsTwoWithOneLine) {
                 "flag 'drain_seconds'\n");
 }
 
+TEST_P(ServiceProcessTest, UnreadableTlsFileExitsTwoWithOneLine) {
+  const std::string dir = MakeTempDir(GetParam());
+  auto process = Process::Start(OptionsFor(
+      GetParam(), dir,
+      {"--listen=127.0.0.1:0", "--tls_cert_file=" + dir + "/none.pem",
+       "--tls_key_file=" + dir + "/none.key"}));
+  ASSERT_TRUE(process.ok()) << process.status();
+  EXPECT_EQ(*(*process)->Wait(absl::Seconds(20)), 2);
+  EXPECT_EQ((*process)->Stderr(), GetParam() +
+                                      ": --tls_cert_file: cannot read " + dir +
+                                      "/none.pem: No such file or directory\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Binaries, ServiceProcessTest,
                          ::testing::Values("ingest_service", "query_service",
                                            "gateway"));
@@ -143,6 +156,18 @@ TEST(IngestProcessTest, MissingTokenFileExitsTwo) {
   EXPECT_EQ((*process)->Stderr(), "ingest_service: --token_file: cannot read " +
                                       dir +
                                       "/none: No such file or directory\n");
+}
+
+TEST(IngestProcessTest, ZeroStreamIdleTimeoutExitsTwo) {
+  const std::string dir = MakeTempDir("ingest");
+  auto process = Process::Start(
+      OptionsFor("ingest_service", dir,
+                 {"--listen=127.0.0.1:0", "--stream_idle_timeout_seconds=0"}));
+  ASSERT_TRUE(process.ok()) << process.status();
+  EXPECT_EQ(*(*process)->Wait(absl::Seconds(20)), 2);
+  EXPECT_EQ((*process)->Stderr(),
+            "ingest_service: --stream_idle_timeout_seconds: must be "
+            "1..86400, got 0\n");
 }
 
 TEST(QueryProcessTest, MissingDbFolderExitsTwo) {

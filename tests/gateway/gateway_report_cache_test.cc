@@ -75,6 +75,40 @@ TEST(GatewayAssembleTest, NothingReadIsUnavailable) {
                 "exporter_rank: UNAVAILABLE: down"));
 }
 
+// Parts failing alternately with `a` (segment, mix, manufacturers) and `b`.
+ReportParts PartsFailingWith(const absl::Status& a, const absl::Status& b) {
+  ReportParts parts;
+  parts.segment_series = a;
+  parts.all_series = b;
+  parts.mix = a;
+  parts.partners = b;
+  parts.manufacturers = a;
+  parts.ranking = b;
+  return parts;
+}
+
+TEST(GatewayAssembleTest, NothingReadKeepsTheCodeEveryPartFailedWith) {
+  // Every part ran out of time: DEADLINE_EXCEEDED, not UNAVAILABLE (which
+  // tells retry policies to try again at once).
+  const absl::Status late = absl::DeadlineExceededError("Deadline Exceeded");
+  EXPECT_EQ(
+      AssembleMarketReport(Normalized(), PartsFailingWith(late, late)).status(),
+      absl::DeadlineExceededError("no part of the report could be read: "
+                                  "DEADLINE_EXCEEDED: Deadline Exceeded"));
+  // A backend that answers every part INTERNAL is broken, not busy.
+  const absl::Status broken = absl::InternalError("integer overflow");
+  EXPECT_EQ(
+      AssembleMarketReport(Normalized(), PartsFailingWith(broken, broken))
+          .status(),
+      absl::InternalError(
+          "no part of the report could be read: INTERNAL: integer overflow"));
+  // Broken and late: the late parts may come in time on a retry.
+  EXPECT_EQ(AssembleMarketReport(Normalized(), PartsFailingWith(broken, late))
+                .status()
+                .code(),
+            absl::StatusCode::kUnavailable);
+}
+
 TEST(GatewayAssembleTest, OneCauseOfFailureIsSaidOnce) {
   ReportParts parts;
   parts.segment_series = absl::UnavailableError("down");

@@ -35,6 +35,15 @@ grpc::Status GetReport(GatewayHarness& h,
   return h.gateway().GetMarketReport(&context, request, &report);
 }
 
+// Every report part's RPC (not GetStoreInfo) answers after `delay`.
+void DelayEveryPart(GatewayHarness& h, absl::Duration delay) {
+  for (const char* method :
+       {"GetSeries", "GetPowertrainMix", "GetPartnerBreakdown",
+        "GetManufacturerBreakdown", "GetExporterRanking"}) {
+    h.fake().SetDelay(method, delay);
+  }
+}
+
 TEST(GatewayReportTest, AssemblesEveryFieldFromTheParts) {
   GatewayHarness h;
   h.StartGateway(FastTestClientConfig());
@@ -88,11 +97,7 @@ TEST(GatewayReportTest, TopPartnersLimitIsPassedOn) {
 
 TEST(GatewayReportTest, PartsAreFetchedInParallel) {
   GatewayHarness h;
-  for (const char* method :
-       {"GetSeries", "GetPowertrainMix", "GetPartnerBreakdown",
-        "GetManufacturerBreakdown", "GetExporterRanking"}) {
-    h.fake().SetDelay(method, absl::Milliseconds(200));
-  }
+  DelayEveryPart(h, absl::Milliseconds(200));
   h.StartGateway(FastTestClientConfig());
   const absl::Time start = absl::Now();
   v1::MarketReport report;
@@ -166,6 +171,34 @@ TEST(GatewayReportTest, BackendDownIsUnavailableWithinTheDeadline) {
                        "no part of the report could be read: UNAVAILABLE: "))
       << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(2000));
+}
+
+TEST(GatewayReportTest, DeadlineShorterThanTheMarginIsDeadlineExceeded) {
+  GatewayHarness h;
+  h.StartGateway(FastTestClientConfig());
+  v1::MarketReport report;
+  grpc::Status status =
+      GetReport(h, ChinaRequest(), report, absl::Milliseconds(10));
+  // Not UNAVAILABLE: that code tells retry policies to try again at once.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << status.error_message();
+  EXPECT_EQ(h.fake().Calls("GetSeries"), 0);
+}
+
+TEST(GatewayReportTest, EveryPartLateIsDeadlineExceeded) {
+  GatewayHarness h;
+  DelayEveryPart(h, absl::Seconds(5));
+  gateway::QueryClientConfig config = FastTestClientConfig();
+  config.per_call_cap = absl::Milliseconds(200);
+  h.StartGateway(config);
+  v1::MarketReport report;
+  grpc::ClientContext context;  // no deadline: the gateway's own cap ran out
+  grpc::Status status =
+      h.gateway().GetMarketReport(&context, ChinaRequest(), &report);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(status.error_message(),
+            "no part of the report could be read: DEADLINE_EXCEEDED: "
+            "Deadline Exceeded");
 }
 
 TEST(GatewayReportTest, RecoversAfterTheBackendRestarts) {

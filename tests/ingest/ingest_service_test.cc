@@ -60,9 +60,9 @@ class IngestServiceTest : public ::testing::TestWithParam<testing::Backend> {
 
   void TearDown() override { StopService(); }
 
-  void StartService() {
-    auto server = testing::InProcessIngestServer::Start(
-        db_path_, IngestServiceConfig{.token = kToken});
+  void StartService(IngestServiceConfig config = {.token = kToken}) {
+    auto server =
+        testing::InProcessIngestServer::Start(db_path_, std::move(config));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     address_ = server_->address();
@@ -456,16 +456,52 @@ TEST_P(IngestServiceTest, StreamPastItsDeadlineIsRolledBack) {
   EXPECT_EQ(RecordCount(), 1);
 }
 
+TEST_P(IngestServiceTest, IdleStreamIsEndedAndTheNextStreamCommits) {
+  StopService();
+  StartService(
+      {.token = kToken, .stream_idle_timeout = absl::Milliseconds(300)});
+  IngestClient client = Client();
+  std::unique_ptr<IngestStream> idle = client.StartIngest({});
+  ASSERT_TRUE(idle->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
+  // `idle` holds the writer slot (no other stream exists yet) and sends
+  // nothing more; `next`, started only then, waits.
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(0, absl::Seconds(10)));
+  std::unique_ptr<IngestStream> next = client.StartIngest({});
+  ASSERT_TRUE(next->Send({Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}));
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(1, absl::Seconds(10)));
+
+  // Answered only once `idle` was ended and the slot passed on.
+  auto next_done = next->Finish();
+  ASSERT_TRUE(next_done.ok()) << next_done.status();
+  EXPECT_EQ(next_done->inserted(), 1);
+  EXPECT_EQ(next_done->batch_id(), 1);
+
+  auto idle_done = idle->Finish();
+  EXPECT_EQ(idle_done.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(idle_done.status().message(),
+            "stream idle for 300ms while holding the writer slot (the "
+            "server's stream idle timeout); rolled back, nothing written; "
+            "send the whole stream again");
+  EXPECT_EQ(RecordCount(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records WHERE partner = 'BEL'"), 0);
+  EXPECT_EQ(BatchCount(), 1);
+}
+
 TEST_P(IngestServiceTest, ConcurrentStreamsTakeTurnsAndBothCommit) {
   IngestClient client = Client();
+  // Each stream starts only once the one before is where the test needs
+  // it: streams of one channel can reach the server in either order.
   std::unique_ptr<IngestStream> first = client.StartIngest({});
   ASSERT_TRUE(first->Send({Rec("CHN", "BEL", "870380", 2022, 11, 1, 1)}));
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(0, absl::Seconds(10)));
   // Waits for the writer slot while `first` holds it.
   std::unique_ptr<IngestStream> second = client.StartIngest({});
   ASSERT_TRUE(second->Send({Rec("CHN", "GBR", "870380", 2022, 11, 2, 1)}));
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(1, absl::Seconds(10)));
   // Cancelled while waiting: must leave the queue without writing.
   std::unique_ptr<IngestStream> third = client.StartIngest({});
   ASSERT_TRUE(third->Send({Rec("CHN", "FRA", "870380", 2022, 11, 4, 1)}));
+  ASSERT_TRUE(server_->service().AwaitWriterSlot(2, absl::Seconds(10)));
   third->Cancel();
   auto first_done = first->Finish();
   ASSERT_TRUE(first_done.ok()) << first_done.status();

@@ -21,9 +21,12 @@ LAYER_MAY_LINK = {
     "evtrade_domain": {"evtrade_util", "evtrade_proto"},
     "evtrade_formats": {"evtrade_domain", "evtrade_util", "evtrade_proto"},
     "evtrade_store": {"evtrade_domain", "evtrade_util", "evtrade_proto"},
+    # TLS identity and peer checks (reads PEM files through util).
+    "evtrade_tls": {"evtrade_util"},
     "evtrade_server": {"evtrade_grpc_status", "evtrade_env_flags",
+                       "evtrade_tls", "evtrade_util", "evtrade_proto"},
+    "evtrade_client": {"evtrade_grpc_status", "evtrade_tls", "evtrade_util",
                        "evtrade_proto"},
-    "evtrade_client": {"evtrade_grpc_status", "evtrade_proto"},
 }
 
 # A storage engine's client library (SQLite, PostgreSQL's libpq).
@@ -34,6 +37,7 @@ STORE_ENGINE = re.compile(r"sqlite|libpq|postgres|(^|::)pq($|::)", re.I)
 # sit below or beside the store.
 NO_STORE = ("gateway", "gateway_lib", "evtrade_domain", "evtrade_util",
             "evtrade_client", "evtrade_server", "evtrade_formats",
+            "evtrade_tls",
             "evtrade_test_gateway", "evtrade_test_process")
 
 

@@ -26,6 +26,7 @@ class InProcessIngestServer {
 
   // "127.0.0.1:<port>".
   const std::string& address() const { return address_; }
+  IngestServiceImpl& service() { return *service_; }
 
  private:
   InProcessIngestServer() = default;
