@@ -27,12 +27,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/server/server_runner.h"
+#include "gateway/http_target.h"
 #include "spdlog/spdlog.h"
 
 namespace evtrade::gateway {
@@ -56,51 +55,14 @@ std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
       absl::ToChronoNanoseconds(d));
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX -> the byte; a '%' not followed by two hex digits stays as it is.
-std::string PercentDecode(absl::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%' && i + 2 < text.size()) {
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out.push_back(static_cast<char>(high * 16 + low));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(plus_is_space && c == '+' ? ' ' : c);
-  }
-  return out;
-}
-
 // The request the handler sees, from Beast's.
 HttpRequest ToHttpRequest(const http::request<http::string_body>& in) {
   HttpRequest out;
   out.method = std::string(in.method_string());
-  const absl::string_view target(in.target().data(), in.target().size());
-  const size_t question = target.find('?');
-  out.path = PercentDecode(target.substr(0, question), false);
-  if (question != absl::string_view::npos) {
-    for (absl::string_view pair :
-         absl::StrSplit(target.substr(question + 1), '&', absl::SkipEmpty())) {
-      const size_t equals = pair.find('=');
-      out.params.emplace_back(
-          PercentDecode(pair.substr(0, equals), true),
-          equals == absl::string_view::npos
-              ? std::string()
-              : PercentDecode(pair.substr(equals + 1), true));
-    }
-  }
+  DecodedTarget target =
+      DecodeTarget(absl::string_view(in.target().data(), in.target().size()));
+  out.path = std::move(target.path);
+  out.params = std::move(target.params);
   for (const auto& field : in) {
     out.headers.emplace_back(
         absl::AsciiStrToLower(absl::string_view(field.name_string().data(),
