@@ -455,7 +455,10 @@ class Session : public Connection,
     }
     response_.emplace();
     response_->version(11);
-    response_->result(static_cast<unsigned>(in.status));
+    // Beast throws on a status outside 100..999; a handler's bug is a 500.
+    response_->result(in.status >= 100 && in.status <= 999
+                          ? static_cast<unsigned>(in.status)
+                          : 500u);
     if (!in.content_type.empty()) {
       response_->set(http::field::content_type, in.content_type);
     }
@@ -617,11 +620,9 @@ absl::Status internal::HttpServerImpl::Start() {
 
   ErrorCode error;
   tcp::resolver resolver(io_context_);
-  const tcp::resolver::results_type endpoints =
-      resolver.resolve(host, port,
-                       tcp::resolver::passive | tcp::resolver::numeric_service |
-                           tcp::resolver::address_configured,
-                       error);
+  const tcp::resolver::results_type endpoints = resolver.resolve(
+      host, port, tcp::resolver::passive | tcp::resolver::numeric_service,
+      error);
   if (error || endpoints.empty()) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", config_.listen_address, ": ", error.message()));
@@ -632,13 +633,15 @@ absl::Status internal::HttpServerImpl::Start() {
   if (!error) acceptor_.bind(endpoint, error);
   if (!error)
     acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  tcp::endpoint bound;
+  if (!error) bound = acceptor_.local_endpoint(error);
   if (error) {
     ErrorCode ignored;
     acceptor_.close(ignored);
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", config_.listen_address, ": ", error.message()));
   }
-  port_ = acceptor_.local_endpoint().port();
+  port_ = bound.port();
 
   pool_ = std::make_unique<WorkerPool>(config_.worker_threads,
                                        config_.max_queued_requests);
