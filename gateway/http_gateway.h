@@ -1,31 +1,21 @@
-// The gateway's HTTP transport (cpp-httplib): it turns every request into an
-// HttpRequest, hands it to one HttpHandler (the routes are HttpApi's,
-// gateway/http_api.h) and sends back the HttpResponse. It knows no route.
+// The gateway's HTTP listener: an HttpServer (gateway/http_server.h, the
+// event-driven transport with its deadlines and limits) that hands every
+// request to one HttpHandler (the routes are HttpApi's, gateway/http_api.h).
+// It knows no route.
 #ifndef EVTRADE_GATEWAY_HTTP_GATEWAY_H_
 #define EVTRADE_GATEWAY_HTTP_GATEWAY_H_
 
-#include <httplib.h>
-
 #include <memory>
-#include <string>
-#include <thread>
 
 #include "absl/status/status.h"
-#include "common/tls/tls_config.h"
+#include "gateway/http_server.h"
 #include "gateway/http_types.h"
 
 namespace evtrade::gateway {
 
-struct HttpGatewayConfig {
-  // host:port; port 0 picks a free port (see HttpGateway::port()).
-  std::string listen_address = "127.0.0.1:8080";
-  // Worker threads; each request holds one while the handler runs.
-  int threads = 8;
-  // HTTPS when it holds an identity, and with a CA, client certificates
-  // required and verified (see common/tls/tls_config.h); plain HTTP
-  // otherwise.
-  TlsConfig tls{};
-};
+// The listen address, the threads, the deadlines and limits and TLS: see
+// HttpServerConfig.
+using HttpGatewayConfig = HttpServerConfig;
 
 // Thread-safe. `handler` is called on the worker threads, several at once.
 class HttpGateway {
@@ -35,25 +25,19 @@ class HttpGateway {
   HttpGateway& operator=(const HttpGateway&) = delete;
   ~HttpGateway();
 
-  // Binds and starts serving on a thread of its own. INVALID_ARGUMENT for a
-  // bad address or TLS material OpenSSL refuses, UNAVAILABLE when it cannot
-  // bind.
+  // Binds and starts serving on threads of its own. INVALID_ARGUMENT for a
+  // bad address, a bad limit or TLS material OpenSSL refuses, UNAVAILABLE
+  // when it cannot bind.
   absl::Status Start();
   // Stops accepting, finishes the requests in progress and joins. Idempotent.
   void Stop();
 
   // The bound port (after Start).
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
 
  private:
-  void Serve(const httplib::Request& request,
-             httplib::Response& response) const;
-
   const HttpGatewayConfig config_;
-  const HttpHandler handler_;
-  std::unique_ptr<httplib::Server> server_;  // an SSLServer with TLS
-  std::thread thread_;
-  int port_ = 0;
+  HttpServer server_;
 };
 
 }  // namespace evtrade::gateway

@@ -38,6 +38,39 @@ ABSL_FLAG(double, query_timeout_seconds, 5,
           "caller's deadline)");
 ABSL_FLAG(double, http_timeout_seconds, 10,
           "deadline of the backend work behind one HTTP request");
+// The HTTP listener's threads, deadlines and limits; the defaults are
+// HttpServerConfig's (gateway/http_server.h).
+ABSL_FLAG(int, http_io_threads, evtrade::gateway::HttpServerConfig{}.io_threads,
+          "HTTP event-loop threads (they read and write every connection)");
+ABSL_FLAG(int, http_worker_threads,
+          evtrade::gateway::HttpServerConfig{}.worker_threads,
+          "HTTP worker threads (each runs one request's backend work)");
+ABSL_FLAG(int, http_max_connections,
+          evtrade::gateway::HttpServerConfig{}.max_connections,
+          "open HTTP connections at most; further ones are closed at once");
+ABSL_FLAG(int, http_max_queued_requests,
+          evtrade::gateway::HttpServerConfig{}.max_queued_requests,
+          "HTTP requests waiting for a worker at most; further ones get 503");
+ABSL_FLAG(
+    double, http_header_timeout_seconds,
+    absl::ToDoubleSeconds(evtrade::gateway::HttpServerConfig{}.header_timeout),
+    "time for the TLS handshake and a whole HTTP request head (408 "
+    "after it)");
+ABSL_FLAG(
+    double, http_body_timeout_seconds,
+    absl::ToDoubleSeconds(evtrade::gateway::HttpServerConfig{}.body_timeout),
+    "time for a whole HTTP request body (408 after it), and for "
+    "writing a response");
+ABSL_FLAG(
+    double, http_idle_timeout_seconds,
+    absl::ToDoubleSeconds(evtrade::gateway::HttpServerConfig{}.idle_timeout),
+    "an idle keep-alive HTTP connection is closed after it");
+ABSL_FLAG(int64_t, http_max_header_bytes,
+          evtrade::gateway::HttpServerConfig{}.max_header_bytes,
+          "HTTP request line and headers at most (431 over it)");
+ABSL_FLAG(int64_t, http_max_body_bytes,
+          evtrade::gateway::HttpServerConfig{}.max_body_bytes,
+          "HTTP request body at most (413 over it)");
 ABSL_FLAG(std::string, log_level, "info",
           "trace, debug, info, warn, error or off");
 ABSL_FLAG(std::string, tls_cert_file, "",
@@ -61,6 +94,17 @@ struct GatewayMainConfig {
   evtrade::gateway::HttpGatewayConfig http;
   evtrade::gateway::HttpApiConfig http_api;
 };
+
+// A positive count from a flag; exits with a usage error else.
+template <typename Int>
+Int PositiveCount(absl::string_view flag, Int value) {
+  if (value < 1) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(
+                      absl::StrCat("--", flag, ": must be >= 1, got ", value)));
+  }
+  return value;
+}
 
 // A positive number of seconds from a flag; exits with a usage error else.
 absl::Duration PositiveSeconds(absl::string_view flag, double seconds) {
@@ -128,6 +172,28 @@ GatewayMainConfig ConfigFromFlags() {
                                      "https://example.org, or *; no spaces"));
     }
   }
+  config.http.io_threads =
+      PositiveCount("http_io_threads", absl::GetFlag(FLAGS_http_io_threads));
+  config.http.worker_threads = PositiveCount(
+      "http_worker_threads", absl::GetFlag(FLAGS_http_worker_threads));
+  config.http.max_connections = PositiveCount(
+      "http_max_connections", absl::GetFlag(FLAGS_http_max_connections));
+  config.http.max_queued_requests =
+      PositiveCount("http_max_queued_requests",
+                    absl::GetFlag(FLAGS_http_max_queued_requests));
+  config.http.header_timeout =
+      PositiveSeconds("http_header_timeout_seconds",
+                      absl::GetFlag(FLAGS_http_header_timeout_seconds));
+  config.http.body_timeout =
+      PositiveSeconds("http_body_timeout_seconds",
+                      absl::GetFlag(FLAGS_http_body_timeout_seconds));
+  config.http.idle_timeout =
+      PositiveSeconds("http_idle_timeout_seconds",
+                      absl::GetFlag(FLAGS_http_idle_timeout_seconds));
+  config.http.max_header_bytes = PositiveCount(
+      "http_max_header_bytes", absl::GetFlag(FLAGS_http_max_header_bytes));
+  config.http.max_body_bytes = PositiveCount(
+      "http_max_body_bytes", absl::GetFlag(FLAGS_http_max_body_bytes));
   return config;
 }
 
@@ -161,7 +227,7 @@ int main(int argc, char* argv[]) {
         return http_api.Handle(request);
       });
   if (absl::Status s = http.Start(); !s.ok()) {
-    spdlog::error("--http_listen: {}", std::string(s.message()));
+    spdlog::error("HTTP listener: {}", std::string(s.message()));
     return 1;
   }
   spdlog::info("serving HTTP/JSON, dashboard and /metrics on {}://{}:{}/",

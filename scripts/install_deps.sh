@@ -28,6 +28,12 @@ packages=(
   libpq-dev postgresql
   # server plumbing, HTTP, logging
   prometheus-cpp-dev libcpp-httplib-dev libspdlog-dev
+  # the gateway's HTTP server: Boost.Beast on Boost.Asio (header-only).
+  # Event-driven, so a slow or idle connection costs a socket and a buffer,
+  # not a thread, and every phase has a deadline for the whole phase
+  # (cpp-httplib, still used as an HTTP client, has a thread per connection
+  # and per-recv timeouts only: eight trickling clients took /healthz down)
+  libboost-dev
   # tests
   libgtest-dev libgmock-dev
   # fuzzing (fuzz/run.sh, test fuzz.short_runs): clang with libFuzzer and

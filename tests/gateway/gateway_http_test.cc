@@ -36,7 +36,7 @@ class GatewayHttpTest : public ::testing::Test {
         &harness_.reports(), &harness_.client(), metrics_.get());
     http_ = std::make_unique<gateway::HttpGateway>(
         gateway::HttpGatewayConfig{.listen_address = "127.0.0.1:0",
-                                   .threads = 2},
+                                   .worker_threads = 2},
         [this](const gateway::HttpRequest& request) {
           return api_->Handle(request);
         });
