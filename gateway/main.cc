@@ -15,6 +15,7 @@
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
 #include "gateway/gateway_service.h"
+#include "gateway/http_api.h"
 #include "gateway/http_gateway.h"
 #include "gateway/market_reports.h"
 #include "gateway/query_client.h"
@@ -55,6 +56,7 @@ struct GatewayMainConfig {
   evtrade::gateway::QueryClientConfig query;
   evtrade::gateway::MarketReportsConfig reports;
   evtrade::gateway::HttpGatewayConfig http;
+  evtrade::gateway::HttpApiConfig http_api;
 };
 
 // A positive number of seconds from a flag; exits with a usage error else.
@@ -111,7 +113,7 @@ GatewayMainConfig ConfigFromFlags() {
         kProgram, absl::InvalidArgumentError(
                       absl::StrCat("--http_listen: ", s.message())));
   }
-  config.http.request_timeout = PositiveSeconds(
+  config.http_api.request_timeout = PositiveSeconds(
       "http_timeout_seconds", absl::GetFlag(FLAGS_http_timeout_seconds));
   return config;
 }
@@ -139,8 +141,12 @@ int main(int argc, char* argv[]) {
       {&query_forwarder, evtrade::v1::QueryService::service_full_name()},
   };
 
-  evtrade::gateway::HttpGateway http(config.http, &reports, &query_client,
-                                     metrics.get());
+  const evtrade::gateway::HttpApi http_api(config.http_api, &reports,
+                                           &query_client, metrics.get());
+  evtrade::gateway::HttpGateway http(
+      config.http, [&http_api](const evtrade::gateway::HttpRequest& request) {
+        return http_api.Handle(request);
+      });
   if (absl::Status s = http.Start(); !s.ok()) {
     spdlog::error("--http_listen: {}", std::string(s.message()));
     return 1;

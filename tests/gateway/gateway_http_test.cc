@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "gateway/http_api.h"
 #include "gateway/http_gateway.h"
 #include "tests/support/canned_market.h"
 #include "tests/support/gateway_harness.h"
@@ -30,11 +31,15 @@ class GatewayHttpTest : public ::testing::Test {
         Metrics::Create(MetricsConfig{});
     ASSERT_TRUE(metrics.ok());
     metrics_ = *std::move(metrics);
+    api_ = std::make_unique<gateway::HttpApi>(
+        gateway::HttpApiConfig{.request_timeout = absl::Seconds(5)},
+        &harness_.reports(), &harness_.client(), metrics_.get());
     http_ = std::make_unique<gateway::HttpGateway>(
         gateway::HttpGatewayConfig{.listen_address = "127.0.0.1:0",
-                                   .request_timeout = absl::Seconds(5),
                                    .threads = 2},
-        &harness_.reports(), &harness_.client(), metrics_.get());
+        [this](const gateway::HttpRequest& request) {
+          return api_->Handle(request);
+        });
     ASSERT_TRUE(http_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_->port());
     client_->set_read_timeout(10, 0);
@@ -60,6 +65,7 @@ class GatewayHttpTest : public ::testing::Test {
 
   GatewayHarness harness_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<gateway::HttpApi> api_;
   std::unique_ptr<gateway::HttpGateway> http_;
   std::unique_ptr<httplib::Client> client_;
 };
