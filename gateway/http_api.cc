@@ -3,6 +3,7 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -227,12 +228,17 @@ HttpResponse HttpApi::Route(const HttpRequest& request,
       route = path;
       return Healthz();
     }
-    if (path == "/") {
-      route = path;
+    // The dashboard: its page at "/", its script, style and chart library
+    // under "/assets/", all embedded in the binary (gateway/dashboard.h).
+    if (const std::optional<DashboardFile> file = FindDashboardFile(path)) {
+      route = path == "/" ? "/" : "/assets/{name}";
       return HttpResponse{.status = 200,
-                          .content_type = "text/html; charset=utf-8",
-                          .headers = {},
-                          .body = std::string(DashboardHtml())};
+                          .content_type = std::string(file->content_type),
+                          // Revalidated on every load, so a new gateway's files
+                          // are seen at once.
+                          .headers = {{"Cache-Control", "no-cache"},
+                                      {"X-Content-Type-Options", "nosniff"}},
+                          .body = std::string(file->body)};
     }
   }
   return Error(absl::NotFoundError(

@@ -11,7 +11,8 @@
 //   GET /v1/manufacturers GetManufacturerBreakdownResponse
 //   GET /healthz        200 when the query backend reports SERVING, else 503
 //   GET /metrics        Prometheus text of the shared registry
-//   GET /               the dashboard
+//   GET /               the dashboard (docs/dashboard.md)
+//   GET /assets/{name}  its script, style and chart library
 //
 // Query parameters are named as the request fields; enums by name, with or
 // without prefix (powertrain=ELECTRIC); periods as YYYY-MM. Errors are
