@@ -154,6 +154,7 @@ function setState(state) {
 
 function showMessage(title, text, command) {
   $('content').hidden = true;
+  $('retry').hidden = true;
   $('message').hidden = false;
   $('message-title').textContent = title;
   $('message-text').textContent = text;
@@ -324,7 +325,8 @@ function seriesChart(selection, months, segment, all) {
          pointRadius: radius(segment), pointStyle: style(segment),
          pointBorderColor: fill(segment, COLORS.segment), borderWidth: 2.5,
          tension: 0.25},
-        {label: 'All vehicles', data: allValues, borderColor: COLORS.all,
+        {label: 'All vehicles (right scale)', data: allValues,
+         yAxisID: 'y1', borderColor: COLORS.all,
          backgroundColor: fill(all, COLORS.all),
          pointRadius: radius(all), pointStyle: style(all),
          pointBorderColor: fill(all, COLORS.all), borderWidth: 2,
@@ -333,14 +335,26 @@ function seriesChart(selection, months, segment, all) {
     },
     options: {
       interaction: {mode: 'index', intersect: false},
-      scales: {y: moneyAxis, x: {grid: {display: false}}},
+      // Two scales, so that a small segment is not a flat line under all
+      // vehicles; each scale in its series' colour.
+      scales: {
+        y: Object.assign({}, moneyAxis,
+                         {ticks: {color: COLORS.segment,
+                                  callback: (v) => usd(v)}}),
+        y1: Object.assign({}, moneyAxis,
+                          {position: 'right', grid: {display: false},
+                           ticks: {color: COLORS.all,
+                                   callback: (v) => usd(v)}}),
+        x: {grid: {display: false}},
+      },
       plugins: {
         legend: {position: 'top', align: 'end',
                  labels: {usePointStyle: true, boxHeight: 6}},
         tooltip: {callbacks: {
           label: (ctx) => {
             const p = (ctx.datasetIndex === 0 ? segment : all)[ctx.dataIndex];
-            return `${ctx.dataset.label}: ${usdFull.format(ctx.parsed.y)}` +
+            const name = ctx.dataset.label.replace(' (right scale)', '');
+            return `${name}: ${usdFull.format(ctx.parsed.y)}` +
                 (p.value_yoy_pct !== undefined ?
                      `, ${signedPct(p.value_yoy_pct)}` : '') +
                 (p.record_high ? ' (record)' : '');
@@ -564,6 +578,7 @@ async function render(selection) {
     if (serial !== drawSerial) return;
     const words = explain(error, selection);
     showMessage(words.title, words.text);
+    $('retry').hidden = error.status === 404 || error.status === 400;
     setState('error');
     return;
   }
@@ -605,7 +620,10 @@ async function start() {
   try {
     store = await api('/v1/store');
   } catch (error) {
-    showMessage(explain(error, {}).title, explain(error, {}).text);
+    const words = explain(error, {});
+    showMessage(words.title, words.text);
+    $('choosers').hidden = true;
+    $('retry').hidden = false;
     setState('error');
     return;
   }
@@ -636,5 +654,8 @@ async function start() {
   await render(selection);
 }
 
-document.addEventListener('DOMContentLoaded', start);
+document.addEventListener('DOMContentLoaded', () => {
+  $('retry').addEventListener('click', () => window.location.reload());
+  start();
+});
 })();

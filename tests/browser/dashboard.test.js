@@ -391,7 +391,28 @@ describe('dashboard in chromium', () => {
            await waitState(page, 'ready', jpnBev);
            await screenshot(page, 'selection_jpn_bev');
 
-           // Back twice: JPN electric, then CHN again, choosers included.
+           // A flow the sample does not hold: said so, choosers kept.
+           await page.selectOption('#flow', 'IMPORT');
+           await waitState(page, 'nodata',
+                           '?reporter=JPN&period=2022-11&segment=BEV&flow=IMPORT');
+           assert.equal(await page.textContent('#message-title'),
+                        'No data for this choice');
+           assert.match(await page.textContent('#message-text'),
+                        /no vehicle imports of Japan from Jan 2021 to Nov 2022/);
+           assert.ok(await page.isVisible('#choosers'));
+           assert.ok(await page.isHidden('#content'));
+           await screenshot(page, 'no_data');
+           // Only the headline's report was missing (the page goes on
+           // without it); nothing else failed.
+           assert.deepEqual(page.problems, [
+             `404 ${services.url}/v1/reports/JPN/2022-11?powertrain=BEV&flow=IMPORT`,
+           ]);
+           page.problems.length = 0;
+
+           // Back three times: JPN BEV exports, JPN electric, then CHN
+           // again, choosers included.
+           await page.goBack();
+           await waitState(page, 'ready', jpnBev);
            await page.goBack();
            await waitState(page, 'ready', jpn);
            assert.equal(await page.inputValue('#segment'), 'ELECTRIC');
@@ -411,6 +432,7 @@ describe('dashboard in chromium', () => {
            assert.ok(!text.includes('127.0.0.1'), text);
            assert.ok(!text.includes(services.queryAddr.split(':')[1]), text);
            assert.ok(await page.isHidden('#content'));
+           assert.ok(await page.isVisible('#retry'));
            await screenshot(page, 'query_down');
            await page.context().close();
          });
