@@ -291,9 +291,10 @@ class PgQueryStore::Snapshot final : public QuerySnapshot {
     }
     {
       // Byte order, as SQLite's: the database's collation may differ.
-      ASSIGN_OR_RETURN(PgRows rows, Run("SELECT DISTINCT source FROM batches "
-                                        "ORDER BY source COLLATE \"C\"",
-                                        {}, "store info"));
+      ASSIGN_OR_RETURN(PgRows rows,
+                       Run("SELECT source FROM batches GROUP BY source "
+                           "ORDER BY source COLLATE \"C\"",
+                           {}, "store info"));
       for (int r = 0; r < rows.size(); ++r) {
         info.sources.push_back(std::string(rows.Text(r, 0)));
       }

@@ -121,7 +121,7 @@ function explain(error, selection) {
     return {title: 'The gateway cannot be reached',
             text: 'Check your connection and reload the page.'};
   }
-  if (error.status === 404) {
+  if (error.status === 404 && selection.reporter) {
     return {title: 'No data for this choice',
             text: `The store has no ${SEGMENT_WORDS[selection.segment]
                       .toLowerCase()} ${FLOW_WORDS[selection.flow]} of ` +
