@@ -313,6 +313,7 @@ function seriesChart(selection, months, segment, all) {
   const fill = (points, color) =>
       points.map((p) => (p.record_high ? COLORS.record : color));
   const segWord = SEGMENT_WORDS[selection.segment];
+  const twoScales = Math.max(...segValues) < Math.max(...allValues) / 5;
   const canvas = $('chart-series').querySelector('.tall canvas');
   draw('series', canvas, {
     type: 'line',
@@ -325,8 +326,9 @@ function seriesChart(selection, months, segment, all) {
          pointRadius: radius(segment), pointStyle: style(segment),
          pointBorderColor: fill(segment, COLORS.segment), borderWidth: 2.5,
          tension: 0.25},
-        {label: 'All vehicles (right scale)', data: allValues,
-         yAxisID: 'y1', borderColor: COLORS.all,
+        {label: twoScales ? 'All vehicles (right scale)' : 'All vehicles',
+         data: allValues, yAxisID: twoScales ? 'y1' : 'y',
+         borderColor: COLORS.all,
          backgroundColor: fill(all, COLORS.all),
          pointRadius: radius(all), pointStyle: style(all),
          pointBorderColor: fill(all, COLORS.all), borderWidth: 2,
@@ -335,14 +337,17 @@ function seriesChart(selection, months, segment, all) {
     },
     options: {
       interaction: {mode: 'index', intersect: false},
-      // Two scales, so that a small segment is not a flat line under all
-      // vehicles; each scale in its series' colour.
+      // A segment under a fifth of all vehicles gets a scale of its own
+      // (left), so that it is not a flat line; each scale in its series'
+      // colour.
       scales: {
         y: Object.assign({}, moneyAxis,
-                         {ticks: {color: COLORS.segment,
+                         {ticks: {color: twoScales ? COLORS.segment :
+                                                     '#475569',
                                   callback: (v) => usd(v)}}),
         y1: Object.assign({}, moneyAxis,
-                          {position: 'right', grid: {display: false},
+                          {display: twoScales, position: 'right',
+                           grid: {display: false},
                            ticks: {color: COLORS.all,
                                    callback: (v) => usd(v)}}),
         x: {grid: {display: false}},
