@@ -45,7 +45,6 @@ const usdCompact = new Intl.NumberFormat('en-US', {
 const usdFull = new Intl.NumberFormat('en-US', {
   style: 'currency', currency: 'USD', maximumFractionDigits: 0,
 });
-const count = new Intl.NumberFormat('en-US');
 const usd = (v) => usdCompact.format(v);
 const pct = (v, digits = 1) =>
     v === undefined || v === null ? 'n/a' : `${v.toFixed(digits)}%`;
