@@ -25,6 +25,7 @@
 #include "common/domain/flow.h"
 #include "common/domain/month.h"
 #include "common/domain/powertrain.h"
+#include "common/domain/record_validation.h"
 #include "common/formats/record_reader.h"
 #include "common/util/strings.h"
 #include "common/util/token.h"
@@ -175,11 +176,19 @@ absl::StatusOr<std::vector<std::string>> ParsePeriods(std::string_view text) {
 }
 
 // ISO alpha-3 codes as Comtrade codes.
+// Reporters must pass the one reporter rule (CheckReporter).
 absl::StatusOr<std::vector<std::string>> AreaCodes(
     std::string_view flag, const std::vector<std::string>& areas) {
   std::vector<std::string> codes;
   for (const std::string& area : areas) {
     const std::string code = NormalizeAreaCode(area);
+    if (flag == "reporters") {
+      if (std::optional<FieldError> error =
+              CheckReporter(code, "--reporters")) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(error->field, ": ", error->reason));
+      }
+    }
     const std::optional<int> m49 = M49OfArea(code);
     if (!m49) {
       return absl::InvalidArgumentError(

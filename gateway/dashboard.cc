@@ -34,4 +34,14 @@ std::optional<DashboardFile> FindDashboardFile(std::string_view path) {
   return FindByName(name);
 }
 
+std::vector<std::string> DashboardPaths() {
+  std::vector<std::string> paths = {"/"};
+  for (const EmbeddedFile& file : EmbeddedDashboardFiles()) {
+    if (file.name != kPage) {
+      paths.push_back(std::string(kAssetPrefix) + std::string(file.name));
+    }
+  }
+  return paths;
+}
+
 }  // namespace evtrade::gateway

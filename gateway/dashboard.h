@@ -7,7 +7,9 @@
 #define EVTRADE_GATEWAY_DASHBOARD_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace evtrade::gateway {
 
@@ -21,6 +23,10 @@ struct DashboardFile {
 // chart.umd.js). nullopt for any other path. Thread-safe; the views point
 // into static storage.
 std::optional<DashboardFile> FindDashboardFile(std::string_view path);
+
+// Every path FindDashboardFile finds: "/" first, then "/assets/<name>" for
+// each of the page's files.
+std::vector<std::string> DashboardPaths();
 
 }  // namespace evtrade::gateway
 

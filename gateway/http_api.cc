@@ -4,15 +4,17 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <optional>
-#include <regex>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/domain/field_violation.h"
 #include "common/domain/month.h"
+#include "common/server/grpc_status.h"
 #include "gateway/dashboard.h"
 #include "gateway/http_params.h"
+#include "gateway/openapi.h"
 
 namespace evtrade::gateway {
 namespace {
@@ -72,29 +74,54 @@ absl::StatusOr<Response> Await(Start start) {
   return result;
 }
 
-// Request and response types of a QueryClient method.
-template <typename Method>
-struct MethodTraits;
-template <typename Req, typename Resp>
-struct MethodTraits<void (QueryClient::*)(const Req&, absl::Time,
-                                          Callback<Resp>)> {
-  using Request = Req;
-  using Response = Resp;
-};
+constexpr char kAllowed[] = "GET, HEAD, OPTIONS";
 
-// A QueryService read, straight from the request's fields.
-template <typename Method>
-HttpResponse QueryRoute(const HttpRequest& http, QueryClient& client,
-                        Method method, absl::Duration timeout) {
-  using Traits = MethodTraits<Method>;
-  typename Traits::Request request;
-  if (absl::Status s = SetFieldsFromParams(http.params, request); !s.ok()) {
-    return Error(s);
+// The request message of a route: path variables and query parameters into
+// its fields. A field given in the path may not be given again as a
+// parameter.
+absl::Status RequestFromHttp(const HttpRequest& http,
+                             const PathVariables& variables,
+                             google::protobuf::Message& request) {
+  for (const auto& [name, value] : http.params) {
+    const google::protobuf::FieldDescriptor* field =
+        FindParamField(*request.GetDescriptor(), name);
+    if (field == nullptr) continue;
+    for (const auto& variable : variables) {
+      if (variable.first == field->name()) {
+        return FieldViolationError(
+            field->name(), "given in the path, not as a query parameter");
+      }
+    }
   }
-  const absl::Time deadline = absl::Now() + timeout;
-  return Result(Await<typename Traits::Response>([&](auto done) {
-    (client.*method)(request, deadline, std::move(done));
-  }));
+  if (absl::Status s = SetFieldsFromParams(http.params, request); !s.ok()) {
+    return s;
+  }
+  for (const auto& [name, value] : variables) {
+    if (absl::Status s = SetFieldFromParam(name, value, request); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The handler of an RPC served by `target`'s asynchronous method `call`
+// (QueryClient's and MarketReports' have one shape).
+template <typename Target, typename Request, typename Response>
+HttpApi::RpcHandler Bind(Target* target,
+                         void (Target::*call)(const Request&, absl::Time,
+                                              Callback<Response>),
+                         absl::Duration timeout) {
+  return [target, call, timeout](const HttpRequest& http,
+                                 const PathVariables& variables) {
+    Request request;
+    if (absl::Status s = RequestFromHttp(http, variables, request); !s.ok()) {
+      return Error(s);
+    }
+    const absl::Time deadline = absl::Now() + timeout;
+    return Result(Await<Response>([&](auto done) {
+      (target->*call)(request, deadline, std::move(done));
+    }));
+  };
 }
 
 }  // namespace
@@ -133,13 +160,21 @@ int HttpStatusFromCode(absl::StatusCode code) {
 }
 
 std::string ErrorJson(const absl::Status& status) {
-  // A Struct, so that protobuf's printer does the JSON escaping.
-  google::protobuf::Struct body;
-  auto& fields = *body.mutable_fields();
-  fields["code"].set_number_value(static_cast<int>(status.code()));
-  fields["message"].set_string_value(std::string(status.message()));
-  fields["details"].mutable_list_value();
-  return ToJson(body);
+  // protobuf's printer writes fields in field-number order (code, message,
+  // details) and an Any's "@type" first: the same bytes every time.
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;  // "details":[] when none
+  std::string out;
+  if (google::protobuf::util::MessageToJsonString(ToRpcStatus(status), &out,
+                                                  options)
+          .ok()) {
+    return out;
+  }
+  // Only a message that is not UTF-8 gets here (nothing we write echoes
+  // such input); say what happened rather than send half a document.
+  return absl::StrCat(R"({"code":)", static_cast<int>(status.code()),
+                      R"(,"message":"error message is not valid UTF-8",)",
+                      R"("details":[]})");
 }
 
 HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
@@ -157,12 +192,81 @@ HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
                              .Name("evtrade_http_request_duration_seconds")
                              .Help("Time the gateway took to answer an HTTP "
                                    "request, by route, in seconds")
-                             .Register(*metrics->registry())) {}
+                             .Register(*metrics->registry())) {
+  const absl::Duration timeout = config_.request_timeout;
+  rpc_handlers_ = {
+      {"evtrade.v1.GatewayService.GetMarketReport",
+       Bind(reports_, &MarketReports::GetReport, timeout)},
+      {"evtrade.v1.GatewayService.CompareReporters",
+       Bind(reports_, &MarketReports::CompareReporters, timeout)},
+      {"evtrade.v1.QueryService.GetSeries",
+       Bind(client_, &QueryClient::GetSeries, timeout)},
+      {"evtrade.v1.QueryService.GetPartnerBreakdown",
+       Bind(client_, &QueryClient::GetPartnerBreakdown, timeout)},
+      {"evtrade.v1.QueryService.GetPowertrainMix",
+       Bind(client_, &QueryClient::GetPowertrainMix, timeout)},
+      {"evtrade.v1.QueryService.GetManufacturerBreakdown",
+       Bind(client_, &QueryClient::GetManufacturerBreakdown, timeout)},
+      {"evtrade.v1.QueryService.GetExporterRanking",
+       Bind(client_, &QueryClient::GetExporterRanking, timeout)},
+      {"evtrade.v1.QueryService.ListRecords",
+       Bind(client_, &QueryClient::ListRecords, timeout)},
+      {"evtrade.v1.QueryService.GetStoreInfo",
+       Bind(client_, &QueryClient::GetStoreInfo, timeout)},
+  };
+  plain_routes_ = {
+      {"/healthz",
+       "200 {\"status\":\"SERVING\"} when the query service reports "
+       "SERVING, else 503 with a reason",
+       kJsonType, [this] { return Healthz(); }},
+      {"/metrics", "Prometheus metrics of the gateway", "text/plain",
+       [this] {
+         return HttpResponse{.status = 200,
+                             .content_type = "text/plain; version=0.0.4",
+                             .headers = {},
+                             .body = metrics_->RenderText()};
+       }},
+      {"/openapi.json", "This OpenAPI document", kJsonType,
+       [this] { return Json(200, openapi_json_); }},
+  };
+  // The dashboard: its page at "/", its script, style and chart library
+  // under "/assets/", all embedded in the binary (gateway/dashboard.h).
+  for (const std::string& path : DashboardPaths()) {
+    const DashboardFile file = *FindDashboardFile(path);
+    const std::string_view type = file.content_type;
+    plain_routes_.push_back(
+        {path,
+         path == "/" ? "The dashboard page (docs/dashboard.md)"
+                     : "A script, style or chart library of the dashboard",
+         std::string(type.substr(0, type.find(';'))), [file] {
+           return HttpResponse{
+               .status = 200,
+               .content_type = std::string(file.content_type),
+               // Revalidated on every load, so that a new gateway's files
+               // are used at once.
+               .headers = {{"Cache-Control", "no-cache"},
+                           {"X-Content-Type-Options", "nosniff"}},
+               .body = std::string(file.body)};
+         }});
+  }
+  std::vector<OpenApiPlainPath> plain;
+  for (const PlainRoute& route : plain_routes_) {
+    plain.push_back({route.path, route.summary, route.content_type});
+  }
+  openapi_json_ = OpenApiJson(ContractRoutes(), plain);
+}
 
 HttpResponse HttpApi::Handle(const HttpRequest& request) const {
   const absl::Time start = absl::Now();
   std::string route = "other";
   HttpResponse response = Route(request, route);
+  if (!config_.cors_origin.empty()) {
+    response.headers.emplace_back("Access-Control-Allow-Origin",
+                                  config_.cors_origin);
+    if (config_.cors_origin != "*") {
+      response.headers.emplace_back("Vary", "Origin");
+    }
+  }
   request_duration_->Add({{"route", route}}, DurationBuckets())
       .Observe(absl::ToDoubleSeconds(absl::Now() - start));
   requests_total_
@@ -175,97 +279,63 @@ HttpResponse HttpApi::Handle(const HttpRequest& request) const {
 
 HttpResponse HttpApi::Route(const HttpRequest& request,
                             std::string& route) const {
-  // The route label is bounded (a pattern, never the path), so that metrics
-  // stay small.
-  const std::string& path = request.path;
-  // HEAD is GET without the body, which the transport drops.
-  if (request.method == "GET" || request.method == "HEAD") {
-    static const std::regex kReport("/v1/reports/([^/]+)/([^/]+)");
-    std::smatch match;
-    if (std::regex_match(path, match, kReport)) {
-      route = "/v1/reports/{reporter}/{period}";
-      return Report(request, match[1], match[2]);
+  const RpcHandler* rpc = nullptr;
+  const PlainHandler* plain = nullptr;
+  PathVariables variables;
+  for (const HttpRoute& candidate : ContractRoutes()) {
+    if (std::optional<PathVariables> match = candidate.Match(request.path)) {
+      route = candidate.path;
+      variables = *std::move(match);
+      auto it = rpc_handlers_.find(candidate.method->full_name());
+      if (it != rpc_handlers_.end()) rpc = &it->second;
+      break;
     }
-    const std::pair<const char*, HttpResponse (*)(const HttpRequest&,
-                                                  QueryClient&, absl::Duration)>
-        kQueryRoutes[] = {
-            {"/v1/series",
-             [](const HttpRequest& r, QueryClient& c, absl::Duration t) {
-               return QueryRoute(r, c, &QueryClient::GetSeries, t);
-             }},
-            {"/v1/partners",
-             [](const HttpRequest& r, QueryClient& c, absl::Duration t) {
-               return QueryRoute(r, c, &QueryClient::GetPartnerBreakdown, t);
-             }},
-            {"/v1/ranking",
-             [](const HttpRequest& r, QueryClient& c, absl::Duration t) {
-               return QueryRoute(r, c, &QueryClient::GetExporterRanking, t);
-             }},
-            {"/v1/mix",
-             [](const HttpRequest& r, QueryClient& c, absl::Duration t) {
-               return QueryRoute(r, c, &QueryClient::GetPowertrainMix, t);
-             }},
-            {"/v1/manufacturers",
-             [](const HttpRequest& r, QueryClient& c, absl::Duration t) {
-               return QueryRoute(r, c, &QueryClient::GetManufacturerBreakdown,
-                                 t);
-             }},
-        };
-    for (const auto& [known, answer] : kQueryRoutes) {
-      if (path == known) {
-        route = known;
-        return answer(request, *client_, config_.request_timeout);
+  }
+  if (route == "other") {
+    for (const PlainRoute& candidate : plain_routes_) {
+      if (candidate.path == request.path) {
+        route = candidate.path;
+        plain = &candidate.answer;
+        break;
       }
     }
-    if (path == "/metrics") {
-      route = path;
-      return HttpResponse{.status = 200,
-                          .content_type = "text/plain; version=0.0.4",
-                          .headers = {},
-                          .body = metrics_->RenderText()};
-    }
-    if (path == "/healthz") {
-      route = path;
-      return Healthz();
-    }
-    // The dashboard: its page at "/", its script, style and chart library
-    // under "/assets/", all embedded in the binary (gateway/dashboard.h).
-    if (const std::optional<DashboardFile> file = FindDashboardFile(path)) {
-      route = path == "/" ? "/" : "/assets/{name}";
-      return HttpResponse{.status = 200,
-                          .content_type = std::string(file->content_type),
-                          // Revalidated on every load, so a new gateway's files
-                          // are seen at once.
-                          .headers = {{"Cache-Control", "no-cache"},
-                                      {"X-Content-Type-Options", "nosniff"}},
-                          .body = std::string(file->body)};
-    }
   }
-  return Error(absl::NotFoundError(
-      absl::StrCat("no route for ", request.method, " ", path)));
-}
-
-HttpResponse HttpApi::Report(const HttpRequest& http,
-                             const std::string& reporter,
-                             const std::string& period) const {
-  v1::GetMarketReportRequest request;
-  for (const auto& [name, value] : http.params) {
-    if (name == "reporter" || name == "period") {
-      return Error(absl::InvalidArgumentError(
-          absl::StrCat(name, ": given in the path, not as a query parameter")));
+  if (route == "other") {
+    return Error(absl::NotFoundError(
+        absl::StrCat("no route for ", request.method, " ", request.path)));
+  }
+  // HEAD is GET without the body, which the transport drops.
+  if (request.method == "GET" || request.method == "HEAD") {
+    if (plain != nullptr) return (*plain)();
+    if (rpc != nullptr) return (*rpc)(request, variables);
+    return Error(absl::UnimplementedError(
+        absl::StrCat(route, ": the gateway does not serve this RPC")));
+  }
+  if (request.method == "OPTIONS") {
+    HttpResponse response{.status = 204,
+                          .content_type = "",
+                          .headers = {{"Allow", kAllowed}},
+                          .body = ""};
+    if (!config_.cors_origin.empty()) {
+      // A preflight: what the browser may send next. Allow-Origin is added
+      // with every answer (Handle).
+      response.headers.emplace_back("Access-Control-Allow-Methods", kAllowed);
+      std::string headers = "Content-Type";
+      for (const auto& [name, value] : request.headers) {
+        if (name == "access-control-request-headers") headers = value;
+      }
+      response.headers.emplace_back("Access-Control-Allow-Headers", headers);
+      response.headers.emplace_back("Access-Control-Max-Age", "600");
     }
+    return response;
   }
-  if (absl::Status s = SetFieldsFromParams(http.params, request); !s.ok()) {
-    return Error(s);
-  }
-  request.set_reporter(reporter);
-  absl::StatusOr<Month> month = Month::Parse(period, "period");
-  if (!month.ok()) return Error(month.status());
-  *request.mutable_period() = month->ToProto();
-  const absl::Time deadline = absl::Now() + config_.request_timeout;
-  return Result(Await<v1::MarketReport>([&](auto done) {
-    reports_->GetReport(request, deadline, std::move(done));
-  }));
+  HttpResponse response =
+      Error(absl::Status(absl::StatusCode::kUnimplemented,
+                         absl::StrCat(request.method, " is not allowed on ",
+                                      route, "; allowed: ", kAllowed)));
+  response.status = 405;
+  response.headers.emplace_back("Allow", kAllowed);
+  return response;
 }
 
 // The backend's health, for load balancers and humans: the gateway without a

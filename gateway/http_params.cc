@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/domain/field_violation.h"
 #include "common/domain/month.h"
 #include "common/util/strings.h"
 #include "evtrade/v1/common.pb.h"
@@ -22,7 +23,7 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Reflection;
 
 absl::Status Invalid(absl::string_view field, absl::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+  return FieldViolationError(FromAbsl(field), FromAbsl(reason));
 }
 
 // The enum's value prefix, from its zero value ("POWERTRAIN_UNSPECIFIED" ->
@@ -51,6 +52,15 @@ std::string EnumChoices(const EnumDescriptor& type) {
 
 }  // namespace
 
+const FieldDescriptor* FindParamField(
+    const google::protobuf::Descriptor& message, absl::string_view name) {
+  const std::string text(name);
+  if (const FieldDescriptor* field = message.FindFieldByName(text)) {
+    return field;
+  }
+  return message.FindFieldByCamelcaseName(text);
+}
+
 absl::Status SetFieldFromParam(absl::string_view name, absl::string_view value,
                                google::protobuf::Message& message) {
   // Bytes that are not UTF-8 (a decoded %FF) are neither echoed in the
@@ -61,9 +71,10 @@ absl::Status SetFieldFromParam(absl::string_view name, absl::string_view value,
   if (!IsValidUtf8(std::string_view(value.data(), value.size()))) {
     return Invalid(name, "not valid UTF-8");
   }
-  const FieldDescriptor* field =
-      message.GetDescriptor()->FindFieldByName(std::string(name));
+  const FieldDescriptor* field = FindParamField(*message.GetDescriptor(), name);
   if (field == nullptr) return Invalid(name, "unknown query parameter");
+  // Errors name the field as the proto does, whichever spelling came.
+  name = field->name();
   const Reflection& r = *message.GetReflection();
   const bool repeated = field->is_repeated();
   const std::string text(value);
@@ -137,10 +148,10 @@ absl::Status SetFieldsFromParams(
   absl::flat_hash_set<std::string> seen;
   for (const auto& [name, value] : params) {
     const FieldDescriptor* field =
-        message.GetDescriptor()->FindFieldByName(name);
+        FindParamField(*message.GetDescriptor(), name);
     if (field != nullptr && !field->is_repeated() &&
-        !seen.insert(name).second) {
-      return Invalid(name, "given more than once");
+        !seen.insert(field->name()).second) {
+      return Invalid(field->name(), "given more than once");
     }
     if (absl::Status s = SetFieldFromParam(name, value, message); !s.ok()) {
       return s;

@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, query_addr, "127.0.0.1:50052",
           "dns:///query-headless:50052");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
           "HTTP/JSON, dashboard and /metrics listen address, host:port");
+ABSL_FLAG(std::string, http_cors_origin, "",
+          "origin allowed to call the HTTP API from a browser (CORS), e.g. "
+          "https://example.org, or * for any; empty = CORS off");
 ABSL_FLAG(int, report_cache_size, 1000,
           "market reports kept in memory (LRU, per data_version); 0 = none");
 ABSL_FLAG(double, query_timeout_seconds, 5,
@@ -115,6 +118,16 @@ GatewayMainConfig ConfigFromFlags() {
   }
   config.http_api.request_timeout = PositiveSeconds(
       "http_timeout_seconds", absl::GetFlag(FLAGS_http_timeout_seconds));
+  config.http_api.cors_origin = absl::GetFlag(FLAGS_http_cors_origin);
+  for (const char c : config.http_api.cors_origin) {
+    // It becomes a header value: no spaces or control characters.
+    if (static_cast<unsigned char>(c) <= ' ') {
+      evtrade::ExitWithUsageError(
+          kProgram,
+          absl::InvalidArgumentError("--http_cors_origin: an origin such as "
+                                     "https://example.org, or *; no spaces"));
+    }
+  }
   return config;
 }
 

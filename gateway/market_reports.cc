@@ -9,6 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/domain/field_violation.h"
+#include "common/domain/record_validation.h"
 #include "spdlog/spdlog.h"
 
 namespace evtrade::gateway {
@@ -88,26 +90,29 @@ void MarketReports::CompareReporters(
     Callback<v1::CompareReportersResponse> done) {
   const int n = request.reporters_size();
   if (n < 1 || n > kMaxCompareReporters) {
-    done(absl::InvalidArgumentError(absl::StrCat(
-        "reporters: must list 1..", kMaxCompareReporters, ", got ", n)));
+    done(FieldViolationError(
+        "reporters",
+        absl::StrCat("must list 1..", kMaxCompareReporters, ", got ", n)));
     return;
   }
   std::vector<v1::GetMarketReportRequest> requests;
   for (int i = 0; i < n; ++i) {
+    // Each reporter is checked under its own name ("reporters[2]").
+    absl::StatusOr<std::string> reporter =
+        ParseReporter(request.reporters(i), absl::StrCat("reporters[", i, "]"));
+    if (!reporter.ok()) {
+      done(reporter.status());
+      return;
+    }
     v1::GetMarketReportRequest one;
-    one.set_reporter(request.reporters(i));
+    one.set_reporter(*reporter);
     *one.mutable_period() = request.period();
     one.set_powertrain(request.powertrain());
     one.set_flow(request.flow());
     absl::StatusOr<v1::GetMarketReportRequest> normalized =
         NormalizeReportRequest(one);
     if (!normalized.ok()) {
-      // "reporter: ..." becomes "reporters[2]: ..." to name the field.
-      std::string message(normalized.status().message());
-      if (message.rfind("reporter:", 0) == 0) {
-        message = absl::StrCat("reporters[", i, "]", message.substr(8));
-      }
-      done(absl::Status(normalized.status().code(), message));
+      done(normalized.status());
       return;
     }
     requests.push_back(*std::move(normalized));

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_format.h"
 #include "common/server/grpc_status.h"
+#include "spdlog/spdlog.h"
 
 namespace evtrade::gateway {
 namespace {
@@ -86,10 +87,17 @@ void QueryClient::Call(const Request& request, absl::Time caller_deadline,
   state->context.set_deadline(
       absl::ToChronoTime(CallDeadline(caller_deadline)));
   invoke(&state->context, &state->request, &state->response,
-         [state](grpc::Status status) {
+         [state, this](grpc::Status status) {
            std::unique_ptr<CallState> owned(state);
            if (status.ok()) {
              owned->done(std::move(owned->response));
+           } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+             // The channel's words name internal addresses ("failed to
+             // connect to all addresses; last error: ... 10.0.3.7:50052"):
+             // they go to the log, not to the gateway's callers.
+             spdlog::warn("query service {}: UNAVAILABLE: {}", config_.target,
+                          status.error_message());
+             owned->done(absl::UnavailableError(kQueryServiceUnavailable));
            } else {
              owned->done(FromGrpcStatus(status));
            }

@@ -49,14 +49,21 @@ struct QueryClientConfig {
 // RPC is a read).
 std::string QueryServiceConfigJson(int max_attempts);
 
+// The message of every UNAVAILABLE a QueryClient call ends with; the
+// channel's own words, which name backend addresses, are logged instead.
+inline constexpr char kQueryServiceUnavailable[] =
+    "the query service is unavailable";
+
 template <typename T>
 using Callback = std::function<void(absl::StatusOr<T>)>;
 
 // Asynchronous (callback API) calls to the QueryService. Each method returns
 // at once; `done` runs exactly once, on a gRPC thread, with the response or
-// the call's status (absl codes = gRPC codes). `caller_deadline` is the
-// deadline of the work the call is part of (absl::InfiniteFuture() when
-// none); the call's own deadline follows QueryClientConfig.
+// the call's status (absl codes = gRPC codes; details such as field
+// violations kept as payloads; UNAVAILABLE always kQueryServiceUnavailable).
+// `caller_deadline` is the deadline of the work the call is part of
+// (absl::InfiniteFuture() when none); the call's own deadline follows
+// QueryClientConfig.
 //
 // Thread-safe; calls may be made concurrently from any thread.
 class QueryClient {

@@ -11,8 +11,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/domain/areas.h"
+#include "common/domain/field_violation.h"
 #include "common/domain/month.h"
+#include "common/domain/record_validation.h"
 #include "common/util/status_macros.h"
 #include "gateway/headline.h"
 
@@ -111,39 +112,26 @@ v1::ExporterPosition PositionOf(const v1::GetExporterRankingResponse& ranking,
 absl::StatusOr<v1::GetMarketReportRequest> NormalizeReportRequest(
     const v1::GetMarketReportRequest& request) {
   v1::GetMarketReportRequest out = request;
-  out.set_reporter(NormalizeAreaCode(request.reporter()));
-  if (out.reporter().empty()) {
-    return absl::InvalidArgumentError("reporter: required");
-  }
-  const std::optional<AreaKind> kind = LookupArea(out.reporter());
-  if (!kind.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "reporter: unknown country code \"", out.reporter(), "\""));
-  }
-  if (*kind != AreaKind::kCountry) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "reporter: must be a country, \"", out.reporter(), "\" is not"));
-  }
-  if (!request.has_period()) {
-    return absl::InvalidArgumentError("period: required");
-  }
+  ASSIGN_OR_RETURN(std::string reporter, ParseReporter(request.reporter()));
+  out.set_reporter(std::move(reporter));
+  if (!request.has_period()) return FieldViolationError("period", "required");
   RETURN_IF_ERROR(Month::FromProto(request.period(), "period").status());
   if (!v1::Powertrain_IsValid(request.powertrain())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("powertrain: unknown value ", request.powertrain()));
+    return FieldViolationError(
+        "powertrain", absl::StrCat("unknown value ", request.powertrain()));
   }
   if (request.powertrain() == v1::POWERTRAIN_UNSPECIFIED) {
     out.set_powertrain(v1::POWERTRAIN_ELECTRIC);
   }
   if (!v1::Flow_IsValid(request.flow())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("flow: unknown value ", request.flow()));
+    return FieldViolationError("flow",
+                               absl::StrCat("unknown value ", request.flow()));
   }
   if (request.flow() == v1::FLOW_UNSPECIFIED) out.set_flow(v1::FLOW_EXPORT);
   if (request.top_partners() < 0 || request.top_partners() > kMaxTopPartners) {
-    return absl::InvalidArgumentError(absl::StrCat("top_partners: must be 0..",
-                                                   kMaxTopPartners, ", got ",
-                                                   request.top_partners()));
+    return FieldViolationError(
+        "top_partners", absl::StrCat("must be 0..", kMaxTopPartners, ", got ",
+                                     request.top_partners()));
   }
   if (request.top_partners() == 0) out.set_top_partners(kDefaultTopPartners);
   return out;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "common/domain/paging.h"
 #include "common/domain/record_validation.h"
 #include "common/server/grpc_status.h"
 #include "common/util/token.h"
@@ -20,8 +21,6 @@
 namespace evtrade {
 namespace {
 
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 constexpr absl::string_view kPageTokenPrefix = "batches-before:";
 
 std::string EncodePageToken(int64_t before_batch_id) {
@@ -466,14 +465,11 @@ grpc::ServerUnaryReactor* IngestServiceImpl::ListBatches(
     reactor->Finish(auth);
     return reactor;
   }
-  if (request->page_size() < 0) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "page_size: must not be negative"));
+  const absl::StatusOr<int> page_size = PageSize(request->page_size());
+  if (!page_size.ok()) {
+    reactor->Finish(ToGrpcStatus(page_size.status()));
     return reactor;
   }
-  const int page_size = request->page_size() == 0
-                            ? kDefaultPageSize
-                            : std::min(request->page_size(), kMaxPageSize);
   std::optional<int64_t> before;
   if (!request->page_token().empty()) {
     before = DecodePageToken(request->page_token());
@@ -484,7 +480,7 @@ grpc::ServerUnaryReactor* IngestServiceImpl::ListBatches(
       return reactor;
     }
   }
-  lister_.Post([this, reactor, response, page_size, before] {
+  lister_.Post([this, reactor, response, page_size = *page_size, before] {
     absl::StatusOr<store::BatchPage> page =
         store_->ListBatches(page_size, before);
     if (!page.ok()) return reactor->Finish(ToGrpcStatus(page.status()));

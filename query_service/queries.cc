@@ -18,32 +18,21 @@
 #include "absl/strings/str_split.h"
 #include "common/domain/areas.h"
 #include "common/domain/derived.h"
+#include "common/domain/field_violation.h"
 #include "common/domain/flow.h"
+#include "common/domain/paging.h"
 #include "common/domain/powertrain.h"
+#include "common/domain/record_validation.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::query {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+absl::Status Invalid(std::string_view field, std::string_view reason) {
+  return FieldViolationError(field, reason);
 }
 
 // ---- Request validation -------------------------------------------------
-
-absl::StatusOr<std::string> ParseReporter(const std::string& raw,
-                                          const char* field) {
-  std::string code = NormalizeAreaCode(raw);
-  if (code.empty()) return Invalid(field, "required");
-  std::optional<AreaKind> kind = LookupArea(code);
-  if (!kind.has_value()) {
-    return Invalid(field, absl::StrCat("unknown country code \"", code, "\""));
-  }
-  if (*kind != AreaKind::kCountry) {
-    return Invalid(field, absl::StrCat("\"", code, "\" is not a country"));
-  }
-  return code;
-}
 
 // Empty stays empty (meaning "any" / "all partners").
 absl::StatusOr<std::string> ParsePartner(const std::string& raw,
@@ -105,13 +94,6 @@ absl::StatusOr<std::pair<Month, Month>> ParseRange(bool has_start,
   return std::make_pair(first, last);
 }
 
-absl::Status CheckLimit(int32_t limit) {
-  if (limit < 0) {
-    return Invalid("limit", absl::StrCat("must not be negative, got ", limit));
-  }
-  return absl::OkStatus();
-}
-
 // The two breakdown requests have the same fields.
 template <typename Request>
 absl::StatusOr<BreakdownQuery> ParseBreakdown(const Request& r) {
@@ -125,8 +107,7 @@ absl::StatusOr<BreakdownQuery> ParseBreakdown(const Request& r) {
   ASSIGN_OR_RETURN(auto range,
                    ParseRange(r.has_start(), r.start(), r.has_end(), r.end()));
   std::tie(q.filter.first, q.filter.last) = range;
-  RETURN_IF_ERROR(CheckLimit(r.limit()));
-  q.limit = r.limit();
+  ASSIGN_OR_RETURN(q.limit, Limit(r.limit()));
   return q;
 }
 
@@ -223,10 +204,6 @@ void SortRanked(std::vector<store::NamedFigures>& rows, Measure measure) {
             });
 }
 
-void ApplyLimit(std::vector<store::NamedFigures>& rows, int limit) {
-  if (limit > 0 && rows.size() > static_cast<size_t>(limit)) rows.resize(limit);
-}
-
 }  // namespace
 
 absl::StatusOr<SeriesQuery> ParseGetSeries(const v1::GetSeriesRequest& r) {
@@ -294,8 +271,7 @@ absl::StatusOr<ExporterQuery> ParseGetExporterRanking(
   ASSIGN_OR_RETURN(auto range,
                    ParseRange(r.has_start(), r.start(), r.has_end(), r.end()));
   std::tie(q.start, q.end) = range;
-  RETURN_IF_ERROR(CheckLimit(r.limit()));
-  q.limit = r.limit();
+  ASSIGN_OR_RETURN(q.limit, Limit(r.limit()));
   if (!v1::RankBy_IsValid(r.rank_by())) {
     return Invalid("rank_by", absl::StrCat("unknown value ",
                                            static_cast<int>(r.rank_by())));
@@ -331,11 +307,7 @@ absl::StatusOr<ListQuery> ParseListRecords(const v1::ListRecordsRequest& r) {
     f.last = range.second;
   }
   f.manufacturer = std::string(absl::StripAsciiWhitespace(r.manufacturer()));
-  if (r.page_size() < 0 || r.page_size() > kMaxPageSize) {
-    return Invalid("page_size", absl::StrCat("must be 0..", kMaxPageSize,
-                                             ", got ", r.page_size()));
-  }
-  q.page_size = r.page_size() == 0 ? kDefaultPageSize : r.page_size();
+  ASSIGN_OR_RETURN(q.page_size, PageSize(r.page_size()));
   q.filter_hash = HashFilter(f);
   if (!r.page_token().empty()) {
     ASSIGN_OR_RETURN(q.after_record_id,

@@ -11,14 +11,13 @@
 
 #include "absl/status/statusor.h"
 #include "common/domain/month.h"
+#include "common/domain/paging.h"
 #include "common/store/query_store.h"
 #include "evtrade/v1/query_service.pb.h"
 
 namespace evtrade::query {
 
 inline constexpr int kMaxRangeMonths = 600;
-inline constexpr int kDefaultPageSize = 100;
-inline constexpr int kMaxPageSize = 1000;
 inline constexpr double kDefaultMajorityThresholdPct = 50.0;
 
 // Validated requests, with defaults applied and codes normalized.

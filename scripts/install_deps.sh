@@ -13,6 +13,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # gRPC and protobuf (libs, protoc and the C++ gRPC plugin)
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
+  # googleapis' .proto files (google/rpc: error details; google/api: the
+  # HTTP annotations), under /usr/share/gocode/src/github.com/gogo/googleapis
+  golang-github-gogo-googleapis-dev
   libabsl-dev zlib1g-dev
   # Comtrade API JSON (header-only; its SAX parser keeps numbers exact)
   nlohmann-json3-dev

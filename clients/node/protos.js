@@ -8,6 +8,9 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const PROTOS = path.resolve(__dirname, '..', '..', 'protos');
+// googleapis' google/api (the HTTP annotations the contract imports), from
+// Debian's golang-github-gogo-googleapis-dev.
+const GOOGLEAPIS = '/usr/share/gocode/src/github.com/gogo/googleapis';
 
 // keepCase: field names as in the .proto files (value_usd), as in every
 // other client. longs: String keeps int64 dollars exact. defaults: fields
@@ -19,7 +22,7 @@ const LOADER_OPTIONS = {
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [PROTOS],
+  includeDirs: [PROTOS, GOOGLEAPIS],
 };
 
 let cached = null;

@@ -7,6 +7,7 @@ and python3-grpcio, so run it and the clients with /usr/bin/python3.
 
 Writes, under --out (default: this folder):
   evtrade/v1/*_pb2.py, *_pb2_grpc.py       the evtrade.v1 contract
+  google/api/*_pb2.py                      google.api (HTTP annotations)
   grpc_health/v1/health_pb2*.py            grpc.health.v1 (protos/grpc/...)
   grpc_reflection/v1alpha/reflection_pb2*.py   grpc.reflection.v1alpha
 The last two use the module names of PyPI's grpcio-health-checking and
@@ -25,6 +26,10 @@ import tempfile
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PROTOS = REPO / "protos"
+# googleapis' google/api (the HTTP annotations the contract imports), from
+# Debian's golang-github-gogo-googleapis-dev.
+GOOGLEAPIS = pathlib.Path("/usr/share/gocode/src/github.com/gogo/googleapis")
+GOOGLEAPIS_PROTOS = ["google/api/http.proto", "google/api/annotations.proto"]
 
 # (proto under protos/, module folder it is generated into).
 VENDORED = [
@@ -46,8 +51,8 @@ def find_tool(name, env_var):
 
 def run_protoc(protoc, plugin, include, files, out):
     cmd = [
-        protoc, f"-I{include}", f"--python_out={out}", f"--grpc_out={out}",
-        f"--plugin=protoc-gen-grpc={plugin}"
+        protoc, f"-I{include}", f"-I{GOOGLEAPIS}", f"--python_out={out}",
+        f"--grpc_out={out}", f"--plugin=protoc-gen-grpc={plugin}"
     ] + [str(f) for f in files]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -76,6 +81,13 @@ def generate(out):
     # its Python module ships with python3-protobuf.
     run_protoc(protoc, plugin, PROTOS, evtrade, out)
     mark_packages(out, "evtrade/v1")
+    # google.api, imported by the contract. No __init__.py in google/: it
+    # stays a namespace package beside python3-protobuf's google.protobuf.
+    if not (GOOGLEAPIS / GOOGLEAPIS_PROTOS[0]).exists():
+        sys.exit(f"generate_stubs: missing {GOOGLEAPIS} "
+                 "(apt-get install golang-github-gogo-googleapis-dev)")
+    run_protoc(protoc, plugin, GOOGLEAPIS,
+               [GOOGLEAPIS / p for p in GOOGLEAPIS_PROTOS], out)
 
     # The vendored protos are staged at the path of their module folder, so
     # the generated imports name grpc_health.v1 / grpc_reflection.v1alpha.

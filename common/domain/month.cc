@@ -6,14 +6,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/domain/field_violation.h"
 #include "common/util/strings.h"
 
 namespace evtrade {
 namespace {
 
 absl::Status Invalid(std::string_view field, std::string_view reason) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(ToAbsl(field), ": ", ToAbsl(reason)));
+  return FieldViolationError(field, reason);
 }
 
 // Parses a run of ASCII digits (no sign, no spaces) into an int.

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/domain/areas.h"
 #include "common/domain/bounds.h"
+#include "common/domain/field_violation.h"
 #include "common/domain/month.h"
 #include "common/util/strings.h"
 
@@ -41,24 +42,6 @@ std::string Quoted(std::string_view text) {
     absl::StrAppend(&quoted, "... (", text.size(), " bytes)");
   }
   return quoted;
-}
-
-std::optional<FieldError> CheckReporter(const std::string& code) {
-  if (code.empty()) return Error("reporter", "is required");
-  const std::optional<AreaKind> kind = LookupArea(code);
-  if (!kind.has_value()) {
-    return Error("reporter", absl::StrCat("unknown country code ", Quoted(code),
-                                          " (ISO 3166-1 alpha-3)"));
-  }
-  if (*kind == AreaKind::kWorld) {
-    return Error("reporter", "must be a country, not the World total W00");
-  }
-  if (*kind == AreaKind::kSpecialArea) {
-    return Error("reporter", absl::StrCat("must be a country, not the "
-                                          "special area ",
-                                          Quoted(code)));
-  }
-  return std::nullopt;
 }
 
 std::optional<FieldError> CheckPartner(const std::string& code) {
@@ -149,9 +132,35 @@ std::optional<FieldError> NormalizeAndValidate(v1::TradeRecord& record) {
   return std::nullopt;
 }
 
+std::optional<FieldError> CheckReporter(const std::string& code,
+                                        std::string_view field) {
+  if (code.empty()) return Error(field, "is required");
+  const std::optional<AreaKind> kind = LookupArea(code);
+  if (!kind.has_value()) {
+    return Error(field, absl::StrCat("unknown country code ", Quoted(code),
+                                     " (ISO 3166-1 alpha-3)"));
+  }
+  if (*kind == AreaKind::kWorld) {
+    return Error(field, "must be a country, not the World total W00");
+  }
+  if (*kind == AreaKind::kSpecialArea) {
+    return Error(field, absl::StrCat("must be a country, not the special area ",
+                                     Quoted(code)));
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::string> ParseReporter(std::string_view raw,
+                                          std::string_view field) {
+  std::string code = NormalizeAreaCode(raw);
+  if (std::optional<FieldError> error = CheckReporter(code, field)) {
+    return ToInvalidArgument(*error);
+  }
+  return code;
+}
+
 absl::Status ToInvalidArgument(const FieldError& error) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(error.field, ": ", error.reason));
+  return FieldViolationError(error.field, error.reason);
 }
 
 }  // namespace evtrade

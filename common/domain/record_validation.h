@@ -4,8 +4,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "evtrade/v1/common.pb.h"
 
 namespace evtrade {
@@ -27,7 +29,19 @@ struct FieldError {
 // the readers all call it.
 std::optional<FieldError> NormalizeAndValidate(v1::TradeRecord& record);
 
-// INVALID_ARGUMENT "<field>: <reason>".
+// The one reporter rule, for records and requests alike: `code`
+// (normalized, see NormalizeAreaCode) is a known country -- not the World
+// total, not a special area. The error names `field`.
+std::optional<FieldError> CheckReporter(const std::string& code,
+                                        std::string_view field = "reporter");
+
+// A reporter given in a request: normalizes `raw` and applies
+// CheckReporter; the code, or ToInvalidArgument of the error.
+absl::StatusOr<std::string> ParseReporter(std::string_view raw,
+                                          std::string_view field = "reporter");
+
+// INVALID_ARGUMENT "<field>: <reason>" naming the field in a
+// google.rpc.BadRequest (FieldViolationError).
 absl::Status ToInvalidArgument(const FieldError& error);
 
 }  // namespace evtrade

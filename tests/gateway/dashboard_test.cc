@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -57,6 +58,12 @@ TEST(DashboardTest, ThePageLoadsOnlyItsOwnAssets) {
   }
   EXPECT_FALSE(absl::StrContains(html, "http://"));
   EXPECT_FALSE(absl::StrContains(html, "https://"));
+}
+
+TEST(DashboardTest, PathsListsEveryFile) {
+  EXPECT_EQ(DashboardPaths(), (std::vector<std::string>{
+                                  "/", "/assets/app.js", "/assets/style.css",
+                                  "/assets/chart.umd.js"}));
 }
 
 TEST(DashboardTest, OtherPathsAreNotFound) {

@@ -16,7 +16,8 @@ import sys
 # third-party libraries are not limited by this table.
 LAYER_MAY_LINK = {
     "evtrade_util": set(),
-    "evtrade_grpc_status": set(),
+    # google.rpc.Status, the details of an error.
+    "evtrade_grpc_status": {"evtrade_proto"},
     "evtrade_env_flags": set(),
     "evtrade_domain": {"evtrade_util", "evtrade_proto"},
     "evtrade_formats": {"evtrade_domain", "evtrade_util", "evtrade_proto"},
