@@ -213,13 +213,6 @@ HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
        Bind(client_, &QueryClient::GetStoreInfo, timeout)},
   };
   plain_routes_ = {
-      {"/", "The dashboard page", "text/html",
-       [] {
-         return HttpResponse{.status = 200,
-                             .content_type = "text/html; charset=utf-8",
-                             .headers = {},
-                             .body = std::string(DashboardHtml())};
-       }},
       {"/healthz",
        "200 {\"status\":\"SERVING\"} when the query service reports "
        "SERVING, else 503 with a reason",
@@ -234,6 +227,26 @@ HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
       {"/openapi.json", "This OpenAPI document", kJsonType,
        [this] { return Json(200, openapi_json_); }},
   };
+  // The dashboard: its page at "/", its script, style and chart library
+  // under "/assets/", all embedded in the binary (gateway/dashboard.h).
+  for (const std::string& path : DashboardPaths()) {
+    const DashboardFile file = *FindDashboardFile(path);
+    const std::string_view type = file.content_type;
+    plain_routes_.push_back(
+        {path,
+         path == "/" ? "The dashboard page (docs/dashboard.md)"
+                     : "A script, style or chart library of the dashboard",
+         std::string(type.substr(0, type.find(';'))), [file] {
+           return HttpResponse{
+               .status = 200,
+               .content_type = std::string(file.content_type),
+               // Revalidated on every load, so that a new gateway's files
+               // are used at once.
+               .headers = {{"Cache-Control", "no-cache"},
+                           {"X-Content-Type-Options", "nosniff"}},
+               .body = std::string(file.body)};
+         }});
+  }
   std::vector<OpenApiPlainPath> plain;
   for (const PlainRoute& route : plain_routes_) {
     plain.push_back({route.path, route.summary, route.content_type});

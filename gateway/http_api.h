@@ -13,7 +13,8 @@
 //                       from the same annotations and the message types
 //   GET /healthz        200 when the query backend reports SERVING, else 503
 //   GET /metrics        Prometheus text of the shared registry
-//   GET /               the dashboard
+//   GET /               the dashboard (docs/dashboard.md)
+//   GET /assets/{name}  its script, style and chart library
 //
 // Query parameters are the request's fields, by proto name (top_partners)
 // or lowerCamelCase (topPartners); enums by name, with or without prefix

@@ -414,6 +414,7 @@ absl::StatusOr<v1::GetPartnerBreakdownResponse> AnswerGetPartnerBreakdown(
       out->set_value_yoy_pct(*yoy);
     }
     out->set_is_country(LookupArea(p.name) == AreaKind::kCountry);
+    out->set_partner_name(std::string(AreaName(p.name)));
   }
   return response;
 }
@@ -530,6 +531,7 @@ absl::StatusOr<v1::GetExporterRankingResponse> AnswerGetExporterRanking(
     v1::ExporterRank* out = response.add_ranks();
     out->set_rank(++rank);
     out->set_reporter(row.name);
+    out->set_reporter_name(std::string(AreaName(row.name)));
     out->set_value_usd(row.figures.value_usd);
     out->set_quantity(row.figures.quantity);
     if (auto share = SharePct(measure(row.figures), sum)) {
@@ -572,7 +574,11 @@ absl::StatusOr<v1::GetStoreInfoResponse> AnswerGetStoreInfo(
   if (info.last_period)
     *response.mutable_last_period() = info.last_period->ToProto();
   for (std::string& reporter : info.reporters) {
+    (*response.mutable_reporter_names())[reporter] = AreaName(reporter);
     response.add_reporters(std::move(reporter));
+  }
+  for (std::string& source : info.sources) {
+    response.add_sources(std::move(source));
   }
   if (info.last_ingest_time) {
     const int64_t ms = absl::ToUnixMillis(*info.last_ingest_time);

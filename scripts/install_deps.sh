@@ -2,8 +2,10 @@
 # Installs the Debian (bookworm) packages evtrade needs to build, test and
 # run -- only those that are missing, quietly. The one list of system
 # dependencies: the container image (Dockerfile) runs this script too.
-# npm packages (the buf CLI for the proto lint test, the Node client) are
-# installed from their package-lock.json files by the tests that use them.
+# npm packages (the buf CLI for the proto lint test, the Node client,
+# playwright-core for the dashboard's browser test, the pinned Chart.js the
+# dashboard check compares) are installed from their package-lock.json
+# files by the tests that use them.
 set -euo pipefail
 
 packages=(
@@ -46,6 +48,8 @@ packages=(
   python3 python3-grpcio python3-protobuf
   # Kubernetes manifest test: renders overlays, parses YAML
   kubernetes-client python3-yaml
+  # the dashboard's browser test (tests/browser/): playwright-core drives it
+  chromium
 )
 
 # A package counts as present if dpkg has it or, for these, if the command

@@ -289,6 +289,16 @@ class PgQueryStore::Snapshot final : public QuerySnapshot {
         info.last_period = Month::FromKey(static_cast<int>(rows.Int(0, 1)));
       }
     }
+    {
+      // Byte order, as SQLite's: the database's collation may differ.
+      ASSIGN_OR_RETURN(PgRows rows,
+                       Run("SELECT source FROM batches GROUP BY source "
+                           "ORDER BY source COLLATE \"C\"",
+                           {}, "store info"));
+      for (int r = 0; r < rows.size(); ++r) {
+        info.sources.push_back(std::string(rows.Text(r, 0)));
+      }
+    }
     store_.info_cache_ = info;
     return info;
   }

@@ -92,6 +92,10 @@ struct StoreInfo {
   std::optional<Month> last_period;
   std::vector<std::string> reporters;  // ascending
   std::optional<absl::Time> last_ingest_time;
+  // Distinct source labels of the committed batches, ascending (byte
+  // order). Costs a walk over the batches (one row per ingest stream, not
+  // per record), once per data_version: Info is cached.
+  std::vector<std::string> sources;
 };
 
 // Reads of one consistent snapshot of the store: every call sees the same

@@ -302,6 +302,14 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
           info.last_period = Month::FromKey(st.getColumn(1).getInt());
         }
       }
+      {
+        SQLite::Statement& st = store_.Prepare(
+            "SELECT DISTINCT source FROM batches ORDER BY source");
+        ScopedStatementReset reset(st);
+        while (st.executeStep()) {
+          info.sources.push_back(st.getColumn(0).getString());
+        }
+      }
       store_.info_cache_ = info;
       return info;
     } catch (const SQLite::Exception& e) {

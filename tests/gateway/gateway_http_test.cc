@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "gateway/dashboard.h"
 #include "gateway/http_api.h"
 #include "gateway/http_gateway.h"
 #include "tests/support/canned_market.h"
@@ -232,19 +233,30 @@ TEST_F(GatewayHttpTest, HealthzFollowsTheBackend) {
       << body;
 }
 
-TEST_F(GatewayHttpTest, DashboardIsSelfContained) {
-  httplib::Result result = client_->Get("/");
-  ASSERT_TRUE(result);
-  EXPECT_EQ(result->status, 200);
-  EXPECT_EQ(result->get_header_value("Content-Type"),
-            "text/html; charset=utf-8");
-  EXPECT_TRUE(absl::StrContains(result->body, "\"/v1/reports/\""));
-  EXPECT_TRUE(absl::StrContains(result->body, "value=\"CHN\""));
-  EXPECT_TRUE(absl::StrContains(result->body, "value=\"2022-11\""));
-  // Nothing loaded from elsewhere.
-  EXPECT_FALSE(absl::StrContains(result->body, "src="));
-  EXPECT_FALSE(absl::StrContains(result->body, "http://"));
-  EXPECT_FALSE(absl::StrContains(result->body, "https://"));
+TEST_F(GatewayHttpTest, DashboardIsServedFromTheBinary) {
+  httplib::Result page = client_->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page->body, gateway::FindDashboardFile("/")->body);
+  // Nothing loaded from elsewhere; its own assets from the gateway.
+  EXPECT_FALSE(absl::StrContains(page->body, "http://"));
+  EXPECT_FALSE(absl::StrContains(page->body, "https://"));
+  for (const char* path :
+       {"/assets/app.js", "/assets/style.css", "/assets/chart.umd.js"}) {
+    SCOPED_TRACE(path);
+    EXPECT_TRUE(absl::StrContains(page->body, path));
+    httplib::Result asset = client_->Get(path);
+    ASSERT_TRUE(asset);
+    EXPECT_EQ(asset->status, 200);
+    EXPECT_EQ(asset->get_header_value("Content-Type"),
+              gateway::FindDashboardFile(path)->content_type);
+    EXPECT_EQ(asset->get_header_value("Cache-Control"), "no-cache");
+    EXPECT_EQ(asset->body, gateway::FindDashboardFile(path)->body);
+  }
+  httplib::Result missing = client_->Get("/assets/missing.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
 }
 
 TEST(GatewayHttpMappingTest, GrpcGatewayStatusForEachCode) {

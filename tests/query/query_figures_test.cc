@@ -268,13 +268,14 @@ TEST_P(QueryFiguresTest, PartnerBreakdownAllVehicles) {
     double cumulative;
     std::optional<double> yoy;
     bool is_country;
+    const char* name;
   };
   // 2021-11 bases: BEL 600 (BEV), DEU 500 (ICE), GBR 300; S19 none.
   const Row rows[] = {
-      {"BEL", 1600, 16, 1600, 1000.0 / 600.0 * 100.0, true},
-      {"DEU", 1500, 15, 3100, 200.0, true},
-      {"GBR", 1000, 10, 4100, 700.0 / 300.0 * 100.0, true},
-      {"S19", 400, 4, 4500, kAbsent, false},
+      {"BEL", 1600, 16, 1600, 1000.0 / 600.0 * 100.0, true, "Belgium"},
+      {"DEU", 1500, 15, 3100, 200.0, true, "Germany"},
+      {"GBR", 1000, 10, 4100, 700.0 / 300.0 * 100.0, true, "United Kingdom"},
+      {"S19", 400, 4, 4500, kAbsent, false, "Other Asia, nes"},
   };
   for (int i = 0; i < 4; ++i) {
     const v1::PartnerShare& p = response.partners(i);
@@ -291,6 +292,7 @@ TEST_P(QueryFiguresTest, PartnerBreakdownAllVehicles) {
     ExpectOptional(p.has_value_yoy_pct(), p.value_yoy_pct(), rows[i].yoy,
                    "value_yoy_pct");
     EXPECT_EQ(p.is_country(), rows[i].is_country);
+    EXPECT_EQ(p.partner_name(), rows[i].name);
   }
 }
 
@@ -482,6 +484,7 @@ TEST_P(QueryFiguresTest, ExporterRanking) {
   response = Ranking(request);
   ASSERT_EQ(response.ranks_size(), 1);
   EXPECT_EQ(response.ranks(0).reporter(), "CHN");
+  EXPECT_EQ(response.ranks(0).reporter_name(), "China");
   EXPECT_EQ(response.ranks(0).value_usd(), 1600);
   EXPECT_EQ(response.ranks(0).quantity(), 16);
   EXPECT_DOUBLE_EQ(response.ranks(0).share_pct(), 100.0);
@@ -560,6 +563,15 @@ TEST_P(QueryFiguresTest, StoreInfo) {
   EXPECT_EQ(info.reporters(0), "CHN");
   EXPECT_EQ(info.reporters(1), "DEU");
   EXPECT_EQ(info.reporters(2), "JPN");
+  // Names from the area table, for choosers.
+  ASSERT_EQ(info.reporter_names_size(), 3);
+  EXPECT_EQ(info.reporter_names().at("CHN"), "China");
+  EXPECT_EQ(info.reporter_names().at("DEU"), "Germany");
+  EXPECT_EQ(info.reporter_names().at("JPN"), "Japan");
+  // Each batch's source once, ascending.
+  ASSERT_EQ(info.sources_size(), 2);
+  EXPECT_EQ(info.sources(0), "fixture-1");
+  EXPECT_EQ(info.sources(1), "fixture-2");
   ASSERT_TRUE(info.has_last_ingest_time());
   EXPECT_GT(info.last_ingest_time().seconds(), 1600000000);
 }

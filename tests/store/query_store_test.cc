@@ -69,6 +69,7 @@ TEST_P(QueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
   auto info = (*snapshot)->Info();
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->data_version, version_);
+  EXPECT_EQ(info->sources, std::vector<std::string>{"one"});
 
   // Only one snapshot per connection at a time.
   EXPECT_EQ(reader_->BeginSnapshot().status().code(),
@@ -87,6 +88,8 @@ TEST_P(QueryStoreTest, SnapshotKeepsItsBatchesWhileTheWriterCommits) {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->data_version, *revised);
   EXPECT_EQ(info->record_count, 22);
+  // The batches' sources, each once, ascending.
+  EXPECT_EQ(info->sources, (std::vector<std::string>{"one", "two"}));
 }
 
 TEST_P(QueryStoreTest, TotalsRankingsAndRecordsFromTheRollups) {

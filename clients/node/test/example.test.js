@@ -14,7 +14,6 @@
 const assert = require('node:assert/strict');
 const childProcess = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const {after, before, describe, test} = require('node:test');
@@ -43,29 +42,10 @@ if (!fs.existsSync(path.join(NODE_DIR, 'node_modules', '@grpc', 'grpc-js'))) {
       {stdio: 'inherit'});
 }
 const {checkHealth, listServices} = require('../probe');
+const {environment, freePorts} =
+    require(path.join(SOURCE_DIR, 'tests', 'support', 'services_env.js'));
 
 const execFile = promisify(childProcess.execFile);
-
-// Flags are given explicitly; stray EVTRADE_* variables must not change what
-// the suite under test does.
-function environment() {
-  return Object.fromEntries(
-      Object.entries(process.env)
-          .filter(([key]) => !key.startsWith('EVTRADE_')));
-}
-
-// Distinct ports the kernel just handed out on 127.0.0.1.
-async function freePorts(count) {
-  const servers = [];
-  for (let i = 0; i < count; ++i) {
-    const server = net.createServer();
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
