@@ -67,8 +67,12 @@ class Metrics {
   NewClientInterceptorFactory();
 
   // The registry in the Prometheus text exposition format (what /metrics
-  // serves).
+  // serves), with the process_* series.
   std::string RenderText() const;
+
+  // The Content-Type of /metrics: what the exposer sends (a test checks),
+  // and what a component serving RenderText() itself must send.
+  static constexpr char kContentType[] = "text/plain; charset=utf-8";
 
   // "host:port" the exposer listens on (the real port when 0 was asked for);
   // empty when there is no exposer.

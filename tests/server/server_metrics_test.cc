@@ -194,6 +194,7 @@ TEST(MetricsExposerTest, ServesRegistryOverHttp) {
   auto response = client.Get("/metrics");
   ASSERT_TRUE(response) << httplib::to_string(response.error());
   EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->get_header_value("Content-Type"), Metrics::kContentType);
   EXPECT_THAT(
       response->body,
       HasSubstr("grpc_server_handling_seconds_count{grpc_method=\"Check\","
