@@ -11,13 +11,12 @@
 #include "absl/strings/str_join.h"
 #include "cli/ingest_batch.h"
 #include "common/client/ingest_client.h"
+#include "common/util/ingest_limits.h"
 
 namespace evtrade::cli {
 namespace {
 
 using formats::RecordReader;
-
-constexpr int kMaxRecordsPerMessage = 10000;
 
 // --source, else the files' names: every batch says where it came from.
 std::string SourceLabel(const ImportConfig& config) {
@@ -34,10 +33,11 @@ std::string SourceLabel(const ImportConfig& config) {
 }  // namespace
 
 int RunImport(const ImportConfig& config) {
-  if (config.batch_size < 1 || config.batch_size > kMaxRecordsPerMessage) {
+  if (config.batch_size < 1 ||
+      config.batch_size > kMaxRecordsPerIngestMessage) {
     absl::FPrintF(stderr,
                   "evtrade import: --batch-size: must be 1..%d, got %d\n",
-                  kMaxRecordsPerMessage, config.batch_size);
+                  kMaxRecordsPerIngestMessage, config.batch_size);
     return kExitUsage;
   }
   if (config.files.empty()) {

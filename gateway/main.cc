@@ -14,6 +14,7 @@
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
+#include "common/util/host_port.h"
 #include "gateway/gateway_service.h"
 #include "gateway/http_api.h"
 #include "gateway/http_gateway.h"
@@ -93,6 +94,7 @@ struct GatewayMainConfig {
   evtrade::gateway::MarketReportsConfig reports;
   evtrade::gateway::HttpGatewayConfig http;
   evtrade::gateway::HttpApiConfig http_api;
+  evtrade::HostPort http_listen;  // http.listen_address, parsed
 };
 
 // A positive count from a flag; exits with a usage error else.
@@ -153,13 +155,14 @@ GatewayMainConfig ConfigFromFlags() {
   config.reports.cache_capacity = static_cast<size_t>(cache_size);
 
   config.http.listen_address = absl::GetFlag(FLAGS_http_listen);
-  if (absl::Status s =
-          evtrade::ValidateListenAddress(config.http.listen_address);
-      !s.ok()) {
+  absl::StatusOr<evtrade::HostPort> http_listen =
+      evtrade::ParseHostPort(config.http.listen_address);
+  if (!http_listen.ok()) {
     evtrade::ExitWithUsageError(
-        kProgram, absl::InvalidArgumentError(
-                      absl::StrCat("--http_listen: ", s.message())));
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--http_listen: ", http_listen.status().message())));
   }
+  config.http_listen = *std::move(http_listen);
   config.http_api.request_timeout = PositiveSeconds(
       "http_timeout_seconds", absl::GetFlag(FLAGS_http_timeout_seconds));
   config.http_api.cors_origin = absl::GetFlag(FLAGS_http_cors_origin);
@@ -211,7 +214,7 @@ int main(int argc, char* argv[]) {
 
   // One channel to the query backend for the life of the process; every
   // component below shares it.
-  evtrade::gateway::QueryClient query_client(config.query);
+  evtrade::gateway::QueryClient query_client(config.query, metrics.get());
   evtrade::gateway::MarketReports reports(&query_client, config.reports);
   evtrade::gateway::GatewayServiceImpl gateway_service(&reports);
   evtrade::gateway::QueryForwarder query_forwarder(&query_client);
@@ -230,11 +233,9 @@ int main(int argc, char* argv[]) {
     spdlog::error("HTTP listener: {}", std::string(s.message()));
     return 1;
   }
-  spdlog::info("serving HTTP/JSON, dashboard and /metrics on {}://{}:{}/",
+  spdlog::info("serving HTTP/JSON, dashboard and /metrics on {}://{}/",
                config.http.tls.has_identity() ? "https" : "http",
-               config.http.listen_address.substr(
-                   0, config.http.listen_address.rfind(':')),
-               http.port());
+               config.http_listen.WithPort(http.port()).ToString());
   spdlog::info("query service at {}", config.query.target);
 
   absl::Status status = evtrade::RunServerUntilSignal(config.base.server,

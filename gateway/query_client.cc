@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "common/server/grpc_status.h"
@@ -20,7 +21,8 @@ int ToMillis(absl::Duration d) {
       std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT32_MAX));
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config) {
+std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config,
+                                           Metrics* metrics) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, ToMillis(config.keepalive_time));
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
@@ -32,8 +34,15 @@ std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config) {
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, config.max_attempts > 1 ? 1 : 0);
   args.SetServiceConfigJSON(QueryServiceConfigJson(config.max_attempts));
-  return grpc::CreateCustomChannel(config.target,
-                                   MakeChannelCredentials(config.tls), args);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  if (metrics != nullptr) {
+    interceptors.push_back(metrics->NewClientInterceptorFactory());
+  }
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      config.target, MakeChannelCredentials(config.tls), args,
+      std::move(interceptors));
 }
 
 }  // namespace
@@ -55,8 +64,8 @@ std::string QueryServiceConfigJson(int max_attempts) {
       retry);
 }
 
-QueryClient::QueryClient(const QueryClientConfig& config)
-    : QueryClient(config, MakeChannel(config)) {}
+QueryClient::QueryClient(const QueryClientConfig& config, Metrics* metrics)
+    : QueryClient(config, MakeChannel(config, metrics)) {}
 
 QueryClient::QueryClient(const QueryClientConfig& config,
                          std::shared_ptr<grpc::Channel> channel)

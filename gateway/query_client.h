@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/server/metrics.h"
 #include "common/tls/tls_config.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -68,7 +69,10 @@ using Callback = std::function<void(absl::StatusOr<T>)>;
 // Thread-safe; calls may be made concurrently from any thread.
 class QueryClient {
  public:
-  explicit QueryClient(const QueryClientConfig& config);
+  // `metrics` (nullable, not owned, must outlive the client) records every
+  // call made on the channel (Metrics::NewClientInterceptorFactory).
+  explicit QueryClient(const QueryClientConfig& config,
+                       Metrics* metrics = nullptr);
   // For tests: a client over an existing channel.
   QueryClient(const QueryClientConfig& config,
               std::shared_ptr<grpc::Channel> channel);

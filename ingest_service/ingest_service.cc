@@ -16,6 +16,7 @@
 #include "common/domain/paging.h"
 #include "common/domain/record_validation.h"
 #include "common/server/grpc_status.h"
+#include "common/store/write_records.h"
 #include "common/util/token.h"
 
 namespace evtrade {
@@ -159,52 +160,26 @@ class IngestServiceImpl::IngestReactor final
       if (!batch.ok()) return Reply(ToGrpcStatus(batch.status()));
       batch_ = *std::move(batch);
     }
-    if (message_bytes >
-        static_cast<size_t>(service_->config_.max_message_bytes)) {
-      return Reply(grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("message of ", message_bytes,
-                       " bytes is over the limit of ",
-                       service_->config_.max_message_bytes,
-                       " bytes; send fewer records per message; nothing "
-                       "written")));
-    }
-    if (request_.records_size() > service_->config_.max_records_per_message) {
-      return Reply(grpc::Status(
-          grpc::StatusCode::INVALID_ARGUMENT,
-          absl::StrCat("records: at most ",
-                       service_->config_.max_records_per_message,
-                       " per message, got ", request_.records_size(),
-                       "; nothing written")));
+    if (absl::Status s = CheckIngestMessage(request_.records_size(),
+                                            static_cast<int64_t>(message_bytes),
+                                            service_->config_.message_limits);
+        !s.ok()) {
+      return Reply(ToGrpcStatus(s));
     }
     for (v1::TradeRecord& record : *request_.mutable_records()) {
-      const int64_t index = counts_.received++;
-      if (std::optional<FieldError> error = NormalizeAndValidate(record)) {
-        Reject(index, *error);
-        continue;
-      }
-      if (batch_ == nullptr) continue;  // all_or_nothing failed: check only
-      if (record.source().empty()) record.set_source(meta_.source);
-      absl::StatusOr<store::UpsertOutcome> outcome = batch_->Upsert(record);
-      if (!outcome.ok()) return Reply(ToGrpcStatus(outcome.status()));
-      switch (*outcome) {
-        case store::UpsertOutcome::kInserted:
-          ++counts_.inserted;
-          break;
-        case store::UpsertOutcome::kUpdated:
-          ++counts_.updated;
-          break;
-        case store::UpsertOutcome::kUnchanged:
-          ++counts_.unchanged;
-          break;
-      }
+      const int64_t index = counts_.received;
+      // A null batch_ (all_or_nothing failed) only checks the rest.
+      absl::StatusOr<std::optional<FieldError>> error =
+          store::ValidateAndUpsert(record, meta_.source, batch_.get(), counts_);
+      if (!error.ok()) return Reply(ToGrpcStatus(error.status()));
+      if (error->has_value()) Reject(index, **error);
     }
     request_.Clear();
     ReadNext();
   }
 
+  // `error` of record `index`, already counted rejected.
   void Reject(int64_t index, const FieldError& error) {
-    ++counts_.rejected;
     if (response_.errors_size() < service_->config_.max_errors) {
       v1::RecordError* out = response_.add_errors();
       out->set_index(index);
@@ -232,6 +207,7 @@ class IngestServiceImpl::IngestReactor final
     if (batch_ == nullptr) {
       // all_or_nothing with an invalid record: every record is refused.
       response_.set_rejected(counts_.received);
+      service_->CountOutcomes(response_);
       return Reply(grpc::Status::OK);
     }
     response_.set_batch_id(batch_->batch_id());
@@ -242,7 +218,12 @@ class IngestServiceImpl::IngestReactor final
     absl::StatusOr<store::BatchInfo> committed =
         batch_->Commit(counts_, response_.SerializeAsString());
     batch_.reset();
-    if (committed.ok()) return Reply(grpc::Status::OK);
+    if (committed.ok()) {
+      service_->CountOutcomes(response_);
+      service_->last_ingest_->Set(
+          absl::ToDoubleSeconds(committed->ingest_time - absl::UnixEpoch()));
+      return Reply(grpc::Status::OK);
+    }
     if (absl::IsAlreadyExists(committed.status())) {
       // Another writer committed the same request_id while this stream ran.
       auto stored = service_->store_->FindResponse(meta_.request_id);
@@ -320,11 +301,48 @@ class IngestServiceImpl::IngestReactor final
   std::unique_ptr<store::BatchWriter> batch_;
 };
 
-IngestServiceImpl::IngestServiceImpl(IngestServiceConfig config,
-                                     store::IngestStore* store)
+IngestServiceImpl::IngestServiceImpl(
+    IngestServiceConfig config, store::IngestStore* store,
+    std::shared_ptr<prometheus::Registry> registry)
     : config_(std::move(config)),
       store_(store),
-      idle_watcher_([this] { WatchIdleStreams(); }) {}
+      registry_(registry != nullptr ? std::move(registry)
+                                    : std::make_shared<prometheus::Registry>()),
+      idle_watcher_([this] { WatchIdleStreams(); }) {
+  auto& records = prometheus::BuildCounter()
+                      .Name("evtrade_ingest_records_total")
+                      .Help(
+                          "Records of the Ingest streams answered OK "
+                          "(replays excluded), by outcome.")
+                      .Register(*registry_);
+  inserted_ = &records.Add({{"outcome", "inserted"}});
+  updated_ = &records.Add({{"outcome", "updated"}});
+  unchanged_ = &records.Add({{"outcome", "unchanged"}});
+  rejected_ = &records.Add({{"outcome", "rejected"}});
+  last_ingest_ =
+      &prometheus::BuildGauge()
+           .Name("evtrade_store_last_ingest_timestamp_seconds")
+           .Help(
+               "Ingest time of the newest batch in the store (read at "
+               "start, then set at each commit of this process), seconds "
+               "since the epoch; 0 when the store holds no batch.")
+           .Register(*registry_)
+           .Add({});
+  // A store that cannot be read now leaves 0 until the first commit.
+  absl::StatusOr<store::BatchPage> newest =
+      store_->ListBatches(1, std::nullopt);
+  if (newest.ok() && !newest->batches.empty()) {
+    last_ingest_->Set(absl::ToDoubleSeconds(
+        newest->batches.front().ingest_time - absl::UnixEpoch()));
+  }
+}
+
+void IngestServiceImpl::CountOutcomes(const v1::IngestResponse& response) {
+  inserted_->Increment(static_cast<double>(response.inserted()));
+  updated_->Increment(static_cast<double>(response.updated()));
+  unchanged_->Increment(static_cast<double>(response.unchanged()));
+  rejected_->Increment(static_cast<double>(response.rejected()));
+}
 
 IngestServiceImpl::~IngestServiceImpl() {
   {

@@ -5,30 +5,29 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/store/ingest_store.h"
+#include "common/util/ingest_limits.h"
 #include "common/util/serial_executor.h"
 #include "evtrade/v1/ingest_service.grpc.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
 
 namespace evtrade {
 
 struct IngestServiceConfig {
   // Writers send "authorization: Bearer <token>"; must not be empty.
   std::string token{};
-  // Larger messages are refused with INVALID_ARGUMENT and the whole stream
-  // writes nothing (the contract says 10,000).
-  int max_records_per_message = 10000;
-  // Larger messages are refused with RESOURCE_EXHAUSTED by the service
-  // itself, and the stream writes nothing. The server's gRPC receive limit
-  // must be set above this (see kTransportMessageLimitFactor): a message
-  // refused by gRPC's own size check reaches the reactor as a plain end of
-  // stream whose cancellation may be reported only later, so it could
-  // otherwise be mistaken for a half-close and committed.
-  int64_t max_message_bytes = 16 * 1024 * 1024;
+  // A message over these is refused (CheckIngestMessage) and the whole
+  // stream writes nothing. The server's gRPC receive limit must be
+  // IngestTransportReceiveLimit(message_limits).
+  IngestMessageLimits message_limits{};
   // Errors listed in a response; `rejected` counts all of them.
   int max_errors = 1000;
   // Stored as Batch.writer for streams authenticated by the token.
@@ -57,12 +56,19 @@ struct IngestServiceConfig {
 // gRPC status code guide's answer to an aborted transaction is to retry it
 // at a higher level (the whole stream), which is what the client must do.
 //
+// Metrics, added to the registry given to the constructor:
+//   evtrade_ingest_records_total{outcome}: records of the streams answered
+//     OK (replays excluded), by outcome: inserted, updated, unchanged,
+//     rejected -- the sums of the responses' counts, hence of the
+//     committed batches' counts in ListBatches (an all_or_nothing stream
+//     with an invalid record counts every record rejected).
+//   evtrade_store_last_ingest_timestamp_seconds: ingest time of the newest
+//     batch in the store, read at start (0 for an empty store) and set at
+//     every commit of this process (other ingest replicas' commits show on
+//     their own gauge: take the max over replicas).
+//
 // Thread-safe. `store` is not owned and must outlive the service; the gRPC
 // server must be shut down (all calls done) before the service is destroyed.
-// The gRPC receive limit for the ingest server, as a multiple of
-// IngestServiceConfig::max_message_bytes.
-inline constexpr int kTransportMessageLimitFactor = 4;
-
 //
 // Ingest reads raw messages and parses them itself: gRPC reports a message
 // it cannot parse (e.g. a string field that is not UTF-8, which protobuf's
@@ -74,7 +80,9 @@ class IngestServiceImpl final
           v1::IngestService::WithRawCallbackMethod_Ingest<
               v1::IngestService::Service>> {
  public:
-  IngestServiceImpl(IngestServiceConfig config, store::IngestStore* store);
+  // `registry` null: the metrics go to a registry of the service's own.
+  IngestServiceImpl(IngestServiceConfig config, store::IngestStore* store,
+                    std::shared_ptr<prometheus::Registry> registry = nullptr);
   ~IngestServiceImpl() override;
 
   // Raw IngestRequest messages in, a serialized IngestResponse out.
@@ -113,8 +121,19 @@ class IngestServiceImpl final
   void DisarmIdleTimer(IngestReactor* stream);
   void WatchIdleStreams();  // the idle_watcher_ thread
 
+  // A stream answered OK with `response` (not a replay): counts its
+  // records by outcome.
+  void CountOutcomes(const v1::IngestResponse& response);
+
   const IngestServiceConfig config_;
   store::IngestStore* const store_;
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Counter* inserted_;
+  prometheus::Counter* updated_;
+  prometheus::Counter* unchanged_;
+  prometheus::Counter* rejected_;
+  prometheus::Gauge* last_ingest_;
 
   absl::Mutex slot_mu_;
   bool slot_taken_ ABSL_GUARDED_BY(slot_mu_) = false;

@@ -12,6 +12,7 @@
 #include "common/server/server_runner.h"
 #include "common/server/service_main.h"
 #include "common/store/open_store.h"
+#include "common/util/ingest_limits.h"
 #include "common/util/token.h"
 #include "ingest_service/ingest_service.h"
 #include "spdlog/spdlog.h"
@@ -130,10 +131,11 @@ int main(int argc, char* argv[]) {
   // Declared after the store, so destroyed first (after the server stopped).
   const evtrade::IngestServiceConfig ingest_config{
       .token = config.token, .stream_idle_timeout = config.stream_idle_timeout};
-  evtrade::IngestServiceImpl ingest(ingest_config, store->get());
+  evtrade::IngestServiceImpl ingest(ingest_config, store->get(),
+                                    metrics->registry());
   evtrade::ServerConfig server_config = config.base.server;
-  server_config.max_receive_message_bytes = static_cast<int>(
-      ingest_config.max_message_bytes * evtrade::kTransportMessageLimitFactor);
+  server_config.max_receive_message_bytes =
+      evtrade::IngestTransportReceiveLimit(ingest_config.message_limits);
   std::vector<evtrade::ServiceRegistration> services = {
       {&ingest, evtrade::v1::IngestService::service_full_name()}};
 

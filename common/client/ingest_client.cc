@@ -5,12 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/server/grpc_status.h"
 #include "common/tls/tls_config.h"
+#include "common/util/ingest_limits.h"
 
 namespace evtrade {
 namespace {
 
-// Records are small (~100 bytes); 10,000 of them fit well below this.
-constexpr int kMaxMessageBytes = 16 * 1024 * 1024;
+// The client sends at most what the service accepts.
+constexpr int kMaxMessageBytes = static_cast<int>(kMaxIngestMessageBytes);
 
 void Prepare(grpc::ClientContext& context, const std::string& token,
              absl::Duration timeout) {

@@ -4,7 +4,9 @@
 
 #include <exception>
 #include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -12,11 +14,13 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/server/grpc_status.h"
+#include "common/util/host_port.h"
 #include "prometheus/text_serializer.h"
 
 namespace evtrade {
 namespace {
 
+using grpc::experimental::ClientRpcInfo;
 using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::ServerRpcInfo;
 
@@ -100,7 +104,55 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   bool recorded_ = false;
 };
 
+// One per client call; as on the server, its hooks never run concurrently.
+class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  ClientMetricsInterceptor(Metrics* metrics, ClientRpcInfo* info)
+      : metrics_(metrics), start_(absl::Now()) {
+    absl::string_view method = info->method() != nullptr ? info->method() : "";
+    if (!method.empty() && method.front() == '/') method.remove_prefix(1);
+    method_ = std::string(method);
+  }
+
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_STATUS)) {
+      const grpc::Status* status = methods->GetRecvStatus();
+      const grpc::StatusCode code =
+          status != nullptr ? status->error_code() : grpc::StatusCode::UNKNOWN;
+      metrics_->client_seconds_->Add({{"method", method_}}, HandlingBuckets())
+          .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
+      metrics_->client_requests_
+          ->Add({{"method", method_},
+                 {"code", absl::StatusCodeToString(
+                              static_cast<absl::StatusCode>(code))}})
+          .Increment();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  Metrics* metrics_;
+  absl::Time start_;
+  std::string method_;
+};
+
 namespace {
+
+class ClientMetricsInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit ClientMetricsInterceptorFactory(Metrics* metrics)
+      : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      ClientRpcInfo* info) override {
+    return new ClientMetricsInterceptor(metrics_, info);
+  }
+
+ private:
+  Metrics* metrics_;
+};
 
 class MetricsInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
@@ -131,7 +183,8 @@ Metrics::Metrics()
                              .Name("grpc_server_handling_seconds")
                              .Help("Time from the start of an RPC to its "
                                    "status being sent, in seconds.")
-                             .Register(*registry_)) {}
+                             .Register(*registry_)),
+      process_(std::make_shared<ProcessCollector>()) {}
 
 Metrics::~Metrics() = default;
 
@@ -140,11 +193,8 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Create(
   std::unique_ptr<Metrics> metrics(new Metrics());
   if (config.listen_address.empty()) return metrics;
 
-  const size_t colon = config.listen_address.rfind(':');
-  if (colon == std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", config.listen_address, "\" is not host:port"));
-  }
+  absl::StatusOr<HostPort> listen = ParseHostPort(config.listen_address);
+  if (!listen.ok()) return listen.status();
   try {
     // prometheus-cpp (civetweb) reports bind failures by exception; they
     // stop here.
@@ -155,11 +205,10 @@ absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Create(
         "cannot serve metrics on ", config.listen_address, ": ", e.what()));
   }
   metrics->exposer_->RegisterCollectable(metrics->registry_);
+  metrics->exposer_->RegisterCollectable(metrics->process_);
   std::vector<int> ports = metrics->exposer_->GetListeningPorts();
-  metrics->exposer_address_ = absl::StrCat(
-      config.listen_address.substr(0, colon), ":",
-      ports.empty() ? std::string(config.listen_address.substr(colon + 1))
-                    : absl::StrCat(ports.front()));
+  metrics->exposer_address_ =
+      (ports.empty() ? *listen : listen->WithPort(ports.front())).ToString();
   return metrics;
 }
 
@@ -168,8 +217,31 @@ Metrics::NewServerInterceptorFactory() {
   return std::make_unique<MetricsInterceptorFactory>(this);
 }
 
+std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>
+Metrics::NewClientInterceptorFactory() {
+  absl::call_once(client_families_once_, [this] {
+    client_requests_ = &prometheus::BuildCounter()
+                            .Name("evtrade_grpc_client_requests_total")
+                            .Help(
+                                "RPCs this process made, by full method "
+                                "name and status code.")
+                            .Register(*registry_);
+    client_seconds_ = &prometheus::BuildHistogram()
+                           .Name("evtrade_grpc_client_request_duration_seconds")
+                           .Help(
+                               "Time from the start of an RPC this process "
+                               "made to its status arriving, in seconds.")
+                           .Register(*registry_);
+  });
+  return std::make_unique<ClientMetricsInterceptorFactory>(this);
+}
+
 std::string Metrics::RenderText() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (prometheus::MetricFamily& family : process_->Collect()) {
+    families.push_back(std::move(family));
+  }
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace evtrade

@@ -6,14 +6,22 @@
 //   grpc_server_handling_seconds{grpc_service,grpc_method,grpc_type}
 //   (histogram)
 // grpc_type is unary, client_stream, server_stream or bidi_stream; grpc_code
-// is the canonical name (OK, INVALID_ARGUMENT, ...).
+// is the canonical name (OK, INVALID_ARGUMENT, ...). A client interceptor
+// records the calls a process makes on a channel built with it:
+//   evtrade_grpc_client_requests_total{method,code}
+//   evtrade_grpc_client_request_duration_seconds{method}  (histogram)
+// method is the full method name ("evtrade.v1.QueryService/GetSeries").
+// Every registry renders with the process_* series (process_metrics.h).
 #ifndef EVTRADE_COMMON_SERVER_METRICS_H_
 #define EVTRADE_COMMON_SERVER_METRICS_H_
 
 #include <memory>
 #include <string>
 
+#include "absl/base/call_once.h"
 #include "absl/status/statusor.h"
+#include "common/server/process_metrics.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
@@ -52,9 +60,19 @@ class Metrics {
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
   NewServerInterceptorFactory();
 
+  // A factory for grpc::experimental::CreateCustomChannelWithInterceptors;
+  // each call on the channel gets one interceptor. The client series appear
+  // once the first factory is made.
+  std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>
+  NewClientInterceptorFactory();
+
   // The registry in the Prometheus text exposition format (what /metrics
-  // serves).
+  // serves), with the process_* series.
   std::string RenderText() const;
+
+  // The Content-Type of /metrics: what the exposer sends (a test checks),
+  // and what a component serving RenderText() itself must send.
+  static constexpr char kContentType[] = "text/plain; charset=utf-8";
 
   // "host:port" the exposer listens on (the real port when 0 was asked for);
   // empty when there is no exposer.
@@ -62,12 +80,17 @@ class Metrics {
 
  private:
   friend class MetricsInterceptor;
+  friend class ClientMetricsInterceptor;
   Metrics();
 
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* started_;
   prometheus::Family<prometheus::Counter>* handled_;
   prometheus::Family<prometheus::Histogram>* handling_seconds_;
+  absl::once_flag client_families_once_;
+  prometheus::Family<prometheus::Counter>* client_requests_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* client_seconds_ = nullptr;
+  std::shared_ptr<ProcessCollector> process_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::string exposer_address_;
 };

@@ -10,11 +10,10 @@
 #include <thread>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/util/host_port.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -38,39 +37,11 @@ int ToMillis(absl::Duration d) {
 
 }  // namespace
 
-absl::Status ValidateListenAddress(absl::string_view address) {
-  const size_t colon = address.rfind(':');
-  if (colon == absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", address, "\" is not host:port"));
-  }
-  absl::string_view host = address.substr(0, colon);
-  absl::string_view port = address.substr(colon + 1);
-  if (host.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", address, "\" has no host (use 0.0.0.0 for all)"));
-  }
-  if (host.front() == '[' ? host.back() != ']'
-                          : host.find(':') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", address, "\": write an IPv6 host in brackets, [::1]:50051"));
-  }
-  int port_number = -1;
-  if (port.empty() ||
-      !std::all_of(port.begin(), port.end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(port, &port_number) || port_number > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", address, "\": port must be a number from 0 to 65535"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const ServerConfig& config,
     const std::vector<ServiceRegistration>& services, Metrics* metrics) {
-  if (absl::Status s = ValidateListenAddress(config.listen_address); !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<HostPort> listen = ParseHostPort(config.listen_address);
+  if (!listen.ok()) return listen.status();
   // Both are process-wide switches read by every ServerBuilder made later.
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -118,10 +89,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   health->SetServingStatus(!config.start_not_serving);
 
-  const std::string host(
-      config.listen_address.substr(0, config.listen_address.rfind(':')));
   return std::unique_ptr<GrpcServer>(new GrpcServer(
-      config, std::move(server), absl::StrCat(host, ":", port), port));
+      config, std::move(server), listen->WithPort(port).ToString(), port));
 }
 
 GrpcServer::~GrpcServer() {

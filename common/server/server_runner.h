@@ -55,10 +55,6 @@ struct ServiceRegistration {
   std::string health_name;
 };
 
-// Checks "host:port" (host non-empty, "[v6]" bracketed, port 0..65535).
-// INVALID_ARGUMENT with the reason.
-absl::Status ValidateListenAddress(absl::string_view address);
-
 // A started server. Thread-safe: Shutdown() may be called from any thread,
 // more than once (the later calls wait for the first to finish).
 class GrpcServer {

@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/host_port.h"
 #include "spdlog/spdlog.h"
 
 namespace evtrade {
@@ -31,13 +32,14 @@ absl::StatusOr<ServiceMainConfig> MakeServiceMainConfig(
   config.server.name = std::string(program);
   config.logging.program = std::string(program);
 
-  if (absl::Status s = ValidateListenAddress(flags.listen); !s.ok()) {
+  if (absl::Status s = ParseHostPort(flags.listen).status(); !s.ok()) {
     return FlagError("listen", s.message());
   }
   config.server.listen_address = flags.listen;
 
   if (!flags.metrics_listen.empty()) {
-    if (absl::Status s = ValidateListenAddress(flags.metrics_listen); !s.ok()) {
+    if (absl::Status s = ParseHostPort(flags.metrics_listen).status();
+        !s.ok()) {
       return FlagError("metrics_listen", s.message());
     }
   }
@@ -69,10 +71,9 @@ absl::Status ValidateTarget(absl::string_view flag, absl::string_view target) {
   for (absl::string_view scheme : {"dns:", "ipv4:", "ipv6:", "unix:"}) {
     if (absl::StartsWith(target, scheme)) return absl::OkStatus();
   }
-  if (absl::Status s = ValidateListenAddress(target); !s.ok()) {
-    return FlagError(flag, s.message());
-  }
-  if (absl::EndsWith(target, ":0")) {
+  absl::StatusOr<HostPort> address = ParseHostPort(target);
+  if (!address.ok()) return FlagError(flag, address.status().message());
+  if (address->port == 0) {
     return FlagError(
         flag, absl::StrCat("\"", target, "\": port 0 cannot be dialled"));
   }

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/ingest_server.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/paths.h"
 #include "tests/support/store_backends.h"
 
@@ -576,6 +577,94 @@ TEST_P(IngestServiceTest, ListsBatchesNewestFirstInPages) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(client.ListBatches(-1, "").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+class IngestMetricsTest : public IngestServiceTest {
+ protected:
+  double Outcome(const std::string& outcome) {
+    return testing::MetricSample(server_->registry(),
+                                 "evtrade_ingest_records_total",
+                                 {{"outcome", outcome}});
+  }
+  double LastIngest() {
+    return testing::MetricSample(
+        server_->registry(), "evtrade_store_last_ingest_timestamp_seconds", {});
+  }
+  // The ingest time of the newest batch, as ListBatches reports it, in the
+  // gauge's unit.
+  double NewestBatchTime() {
+    IngestClient client = Client();
+    auto page = client.ListBatches(1, "");
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok() || page->batches().empty()) return -1;
+    const auto& time = page->batches(0).ingest_time();
+    return absl::ToDoubleSeconds(absl::FromUnixSeconds(time.seconds()) +
+                                 absl::Nanoseconds(time.nanos()) -
+                                 absl::UnixEpoch());
+  }
+};
+
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(IngestMetricsTest);
+
+TEST_P(IngestMetricsTest, CountsRecordsByOutcomeAndTracksTheLastIngest) {
+  EXPECT_EQ(Outcome("inserted"), 0);
+  EXPECT_EQ(LastIngest(), 0);  // an empty store
+
+  ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 100, 1),
+                       Rec("CHN", "GBR", "870380", 2022, 11, 200, 2)},
+                      {Rec("CHN", "DEU", "870380", 2022, 11, 300, 3)}},
+                     {.request_id = "first"})
+                  .ok());
+  EXPECT_EQ(Outcome("inserted"), 3);
+  EXPECT_EQ(Outcome("updated"), 0);
+  const double first_time = NewestBatchTime();
+  EXPECT_GT(first_time, 1700000000);
+  EXPECT_EQ(LastIngest(), first_time);
+
+  // One revised, one the same again, one invalid.
+  ASSERT_TRUE(Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 150, 1),
+                       Rec("CHN", "GBR", "870380", 2022, 11, 200, 2),
+                       Rec("CHN", "FRA", "870380", 2022, 13, 1, 1)}})
+                  .ok());
+  EXPECT_EQ(Outcome("inserted"), 3);
+  EXPECT_EQ(Outcome("updated"), 1);
+  EXPECT_EQ(Outcome("unchanged"), 1);
+  EXPECT_EQ(Outcome("rejected"), 1);
+  const double second_time = NewestBatchTime();
+  EXPECT_GE(second_time, first_time);
+  EXPECT_EQ(LastIngest(), second_time);
+
+  // all_or_nothing with an invalid record: both records rejected.
+  ASSERT_TRUE(Ingest({{Rec("CHN", "ITA", "870380", 2022, 11, 1, 1),
+                       Rec("CHN", "ESP", "870380", 2022, 0, 1, 1)}},
+                     {.all_or_nothing = true})
+                  .ok());
+  EXPECT_EQ(Outcome("inserted"), 3);
+  EXPECT_EQ(Outcome("rejected"), 3);
+
+  // A replay answers from the stored response and counts nothing.
+  auto replay = Ingest({{Rec("CHN", "BEL", "870380", 2022, 11, 100, 1)}},
+                       {.request_id = "first"});
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->replayed());
+  EXPECT_EQ(Outcome("inserted"), 3);
+  EXPECT_EQ(Outcome("updated"), 1);
+  EXPECT_EQ(Outcome("unchanged"), 1);
+  EXPECT_EQ(Outcome("rejected"), 3);
+
+  // A stream refused as a whole counts nothing.
+  IngestClient wrong = Client("wrong-token");
+  EXPECT_FALSE(
+      Ingest(wrong, {{Rec("CHN", "BEL", "870380", 2022, 11, 9, 1)}}).ok());
+  EXPECT_EQ(Outcome("rejected"), 3);
+  EXPECT_EQ(Outcome("updated"), 1);
+
+  // A restarted service starts its counters at 0 and reads the last ingest
+  // time from the store.
+  StopService();
+  StartService();
+  EXPECT_EQ(Outcome("inserted"), 0);
+  EXPECT_EQ(LastIngest(), second_time);
 }
 
 }  // namespace

@@ -1,14 +1,19 @@
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/server/metrics.h"
 #include "common/server/server_runner.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "tests/support/metric_sample.h"
 #include "tests/support/process.h"
 
 namespace evtrade {
@@ -17,24 +22,9 @@ namespace {
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
-// The value of the sample of `family` whose labels are exactly `labels`;
-// -1 if there is none. Histograms give their sample count.
 double Sample(const Metrics& metrics, const std::string& family,
               const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& f : metrics.registry()->Collect()) {
-    if (f.name != family) continue;
-    for (const prometheus::ClientMetric& m : f.metric) {
-      std::map<std::string, std::string> got;
-      for (const prometheus::ClientMetric::Label& l : m.label) {
-        got[l.name] = l.value;
-      }
-      if (got != labels) continue;
-      return f.type == prometheus::MetricType::Histogram
-                 ? static_cast<double>(m.histogram.sample_count)
-                 : m.counter.value;
-    }
-  }
-  return -1;
+  return testing::MetricSample(*metrics.registry(), family, labels);
 }
 
 class ServerMetricsTest : public ::testing::Test {
@@ -117,6 +107,73 @@ TEST_F(ServerMetricsTest, CountsErrorCodesPerMethod) {
                               "grpc_type=\"unary\"} 2"));
 }
 
+TEST_F(ServerMetricsTest, CountsClientCallsByMethodAndCode) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(metrics_->NewClientInterceptorFactory());
+  auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+      server_->address(), grpc::InsecureChannelCredentials(),
+      grpc::ChannelArguments(), std::move(interceptors));
+  auto query = evtrade::v1::QueryService::NewStub(channel);
+  for (int i = 0; i < 2; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    evtrade::v1::GetStoreInfoRequest request;
+    evtrade::v1::GetStoreInfoResponse response;
+    EXPECT_EQ(query->GetStoreInfo(&context, request, &response).error_code(),
+              grpc::StatusCode::UNIMPLEMENTED);
+  }
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  EXPECT_TRUE(health->Check(&context, request, &response).ok());
+
+  const std::string store_info = "evtrade.v1.QueryService/GetStoreInfo";
+  const std::string check = "grpc.health.v1.Health/Check";
+  EXPECT_EQ(Sample(*metrics_, "evtrade_grpc_client_requests_total",
+                   {{"method", store_info}, {"code", "UNIMPLEMENTED"}}),
+            2);
+  EXPECT_EQ(Sample(*metrics_, "evtrade_grpc_client_requests_total",
+                   {{"method", store_info}, {"code", "OK"}}),
+            -1);
+  EXPECT_EQ(Sample(*metrics_, "evtrade_grpc_client_request_duration_seconds",
+                   {{"method", store_info}}),
+            2);
+  EXPECT_EQ(Sample(*metrics_, "evtrade_grpc_client_requests_total",
+                   {{"method", check}, {"code", "OK"}}),
+            1);
+  EXPECT_EQ(Sample(*metrics_, "evtrade_grpc_client_request_duration_seconds",
+                   {{"method", check}}),
+            1);
+}
+
+TEST(ClientMetricsTest, CountsACallThatFindsNoServer) {
+  auto metrics = Metrics::Create({});
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back((*metrics)->NewClientInterceptorFactory());
+  // Port 1 on loopback: nothing listens, the connection is refused.
+  auto stub = evtrade::v1::QueryService::NewStub(
+      grpc::experimental::CreateCustomChannelWithInterceptors(
+          "127.0.0.1:1", grpc::InsecureChannelCredentials(),
+          grpc::ChannelArguments(), std::move(interceptors)));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  evtrade::v1::GetStoreInfoRequest request;
+  evtrade::v1::GetStoreInfoResponse response;
+  EXPECT_EQ(stub->GetStoreInfo(&context, request, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Sample(**metrics, "evtrade_grpc_client_requests_total",
+                   {{"method", "evtrade.v1.QueryService/GetStoreInfo"},
+                    {"code", "UNAVAILABLE"}}),
+            1);
+}
+
 TEST(MetricsExposerTest, ServesRegistryOverHttp) {
   auto metrics = Metrics::Create({.listen_address = "127.0.0.1:0"});
   ASSERT_TRUE(metrics.ok()) << metrics.status();
@@ -137,11 +194,18 @@ TEST(MetricsExposerTest, ServesRegistryOverHttp) {
   auto response = client.Get("/metrics");
   ASSERT_TRUE(response) << httplib::to_string(response.error());
   EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->get_header_value("Content-Type"), Metrics::kContentType);
   EXPECT_THAT(
       response->body,
       HasSubstr("grpc_server_handling_seconds_count{grpc_method=\"Check\","
                 "grpc_service=\"grpc.health.v1.Health\","
                 "grpc_type=\"unary\"} 1\n"));
+  // The process series are served on the same path.
+  EXPECT_THAT(response->body, HasSubstr("\n# TYPE process_open_fds gauge\n"));
+  EXPECT_THAT(response->body,
+              HasSubstr("\n# TYPE process_cpu_seconds_total counter\n"));
+  EXPECT_THAT((*metrics)->RenderText(),
+              HasSubstr("\n# TYPE process_start_time_seconds gauge\n"));
 }
 
 TEST(MetricsExposerTest, BusyPortIsAnError) {

@@ -24,28 +24,6 @@ ServerConfig LoopbackConfig() {
   return config;
 }
 
-TEST(ValidateListenAddressTest, AcceptsHostPort) {
-  EXPECT_TRUE(ValidateListenAddress("127.0.0.1:50051").ok());
-  EXPECT_TRUE(ValidateListenAddress("0.0.0.0:0").ok());
-  EXPECT_TRUE(ValidateListenAddress("localhost:65535").ok());
-  EXPECT_TRUE(ValidateListenAddress("[::1]:8080").ok());
-}
-
-TEST(ValidateListenAddressTest, RejectsWithReason) {
-  EXPECT_EQ(ValidateListenAddress("nonsense").message(),
-            "\"nonsense\" is not host:port");
-  EXPECT_EQ(ValidateListenAddress(":50051").message(),
-            "\":50051\" has no host (use 0.0.0.0 for all)");
-  EXPECT_EQ(ValidateListenAddress("127.0.0.1:65536").message(),
-            "\"127.0.0.1:65536\": port must be a number from 0 to 65535");
-  EXPECT_EQ(ValidateListenAddress("127.0.0.1:-1").message(),
-            "\"127.0.0.1:-1\": port must be a number from 0 to 65535");
-  EXPECT_EQ(ValidateListenAddress("127.0.0.1:").message(),
-            "\"127.0.0.1:\": port must be a number from 0 to 65535");
-  EXPECT_EQ(ValidateListenAddress("::1:80").message(),
-            "\"::1:80\": write an IPv6 host in brackets, [::1]:50051");
-}
-
 TEST(GrpcServerTest, ReportsRealPortAndServesHealth) {
   evtrade::v1::QueryService::Service query;  // every method UNIMPLEMENTED
   auto server = GrpcServer::Start(

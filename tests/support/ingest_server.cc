@@ -19,17 +19,16 @@ InProcessIngestServer::Start(const std::string& db,
   auto store = store::OpenIngestStore(store_config);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
-  const int64_t max_message_bytes = config.max_message_bytes;
-  server->service_ = std::make_unique<IngestServiceImpl>(std::move(config),
-                                                         server->store_.get());
+  const int receive_limit = IngestTransportReceiveLimit(config.message_limits);
+  server->service_ = std::make_unique<IngestServiceImpl>(
+      std::move(config), server->store_.get(), server->registry_);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                            &port);
   // As the ingest_service binary: the service refuses messages over its
   // limit itself; gRPC's limit is set above it.
-  builder.SetMaxReceiveMessageSize(
-      static_cast<int>(max_message_bytes * kTransportMessageLimitFactor));
+  builder.SetMaxReceiveMessageSize(receive_limit);
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || port == 0) {

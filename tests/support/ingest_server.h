@@ -27,10 +27,14 @@ class InProcessIngestServer {
   // "127.0.0.1:<port>".
   const std::string& address() const { return address_; }
   IngestServiceImpl& service() { return *service_; }
+  // The registry the service's metrics are in.
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   InProcessIngestServer() = default;
 
+  std::shared_ptr<prometheus::Registry> registry_ =
+      std::make_shared<prometheus::Registry>();
   std::unique_ptr<store::IngestStore> store_;
   std::unique_ptr<IngestServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;

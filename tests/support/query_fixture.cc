@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "common/domain/record_validation.h"
 #include "common/store/open_store.h"
+#include "common/store/write_records.h"
 #include "common/util/status_macros.h"
 
 namespace evtrade::testing {
@@ -40,28 +40,16 @@ absl::StatusOr<int64_t> IngestBatch(store::IngestStore& store,
   store::BatchMeta meta;
   meta.source = source;
   meta.writer = "query-tests";
-  ASSIGN_OR_RETURN(std::unique_ptr<store::BatchWriter> batch,
-                   store.BeginBatch(meta));
-  store::BatchCounts counts;
-  for (v1::TradeRecord record : records) {
-    ++counts.received;
-    if (auto error = NormalizeAndValidate(record)) {
-      return ToInvalidArgument(*error);
-    }
-    ASSIGN_OR_RETURN(store::UpsertOutcome outcome, batch->Upsert(record));
-    switch (outcome) {
-      case store::UpsertOutcome::kInserted:
-        ++counts.inserted;
-        break;
-      case store::UpsertOutcome::kUpdated:
-        ++counts.updated;
-        break;
-      case store::UpsertOutcome::kUnchanged:
-        ++counts.unchanged;
-        break;
-    }
-  }
-  ASSIGN_OR_RETURN(store::BatchInfo info, batch->Commit(counts, ""));
+  size_t next = 0;
+  ASSIGN_OR_RETURN(store::BatchInfo info, store::WriteBatch(
+                                              store, meta,
+                                              [&](v1::TradeRecord& record) {
+                                                if (next == records.size())
+                                                  return false;
+                                                record = records[next++];
+                                                return true;
+                                              },
+                                              /*all_or_nothing=*/true));
   return info.data_version;
 }
 
