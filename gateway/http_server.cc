@@ -31,6 +31,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/server/server_runner.h"
+#include "common/util/host_port.h"
 #include "gateway/http_target.h"
 #include "spdlog/spdlog.h"
 
@@ -599,16 +600,13 @@ absl::Status internal::HttpServerImpl::Start() {
   std::lock_guard<std::mutex> lock(lifecycle_mu_);
   if (started_) return absl::FailedPreconditionError("already started");
   if (absl::Status s = CheckConfig(config_); !s.ok()) return s;
-  if (absl::Status s = ValidateListenAddress(config_.listen_address); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "HTTP listen address \"", config_.listen_address, "\": ", s.message()));
+  absl::StatusOr<HostPort> address = ParseHostPort(config_.listen_address);
+  if (!address.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("HTTP listen address: ", address.status().message()));
   }
-  const size_t colon = config_.listen_address.rfind(':');
-  std::string host = config_.listen_address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const std::string port = config_.listen_address.substr(colon + 1);
+  const std::string& host = address->host;
+  const std::string port = absl::StrCat(address->port);
 
   if (config_.tls.has_identity()) {
     tls_context_.emplace(asio::ssl::context::tls_server);
