@@ -32,7 +32,7 @@ struct MarketReportsConfig {
   DataVersionWatcherConfig watcher{};
   // Where the cache's counters go (the gateway's /metrics); null = the
   // cache's own registry.
-  std::shared_ptr<prometheus::Registry> registry;
+  std::shared_ptr<prometheus::Registry> registry = nullptr;
 };
 
 // GetMarketReport and CompareReporters over a QueryClient.
