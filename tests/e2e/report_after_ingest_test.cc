@@ -115,13 +115,15 @@ TEST_P(ReportAfterIngestTest, ReportAfterAnAcknowledgedIngestHasItsFigures) {
       {"--listen=" + query_addr, "--db=" + *db,
        absl::StrCat("--metrics_listen=127.0.0.1:", query_metrics_port),
        "--drain_seconds=0"});
+  ASSERT_NE(query, nullptr);
+  ASSERT_TRUE(WaitForHealthServing(query_addr, kStartTimeout).ok())
+      << query->Stderr();
+  // The gateway last: its first calls find the query service listening.
   auto gateway = StartOrFail(
       "gateway", {"--listen=" + gateway_addr,
                   absl::StrCat("--http_listen=127.0.0.1:", http_port),
                   "--query_addr=" + query_addr, "--drain_seconds=0"});
-  ASSERT_TRUE(query && gateway);
-  ASSERT_TRUE(WaitForHealthServing(query_addr, kStartTimeout).ok())
-      << query->Stderr();
+  ASSERT_NE(gateway, nullptr);
   ASSERT_TRUE(WaitForHealthServing(gateway_addr, kStartTimeout).ok())
       << gateway->Stderr();
 
@@ -157,7 +159,7 @@ TEST_P(ReportAfterIngestTest, ReportAfterAnAcknowledgedIngestHasItsFigures) {
     v1::MarketReport report;
     grpc::Status status =
         gateway_stub->GetMarketReport(&context, request, &report);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(status.ok()) << status.error_message() << gateway->Stderr();
     EXPECT_TRUE(report.warnings().empty()) << report.ShortDebugString();
     if (data_version != nullptr) *data_version = report.data_version();
     return report.segment().value_usd();
