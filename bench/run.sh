@@ -212,8 +212,9 @@ install_duckdb() {
   fi
   cp "$repo/bench/duckdb/report.mjs" "$duckdb_dir/"
 }
-# duckdb_baseline DIR DB SIZE RECORDS: the store's current records as CSV
-# (read-only, while the services run), then report.mjs computes the sql
+# duckdb_baseline DIR DB SIZE RECORDS: the size's current records (the base
+# batch, revisions applied) as CSV (read-only, while the services run),
+# then report.mjs computes the sql
 # phase's reports with one DuckDB statement each and compares them with the
 # service's (DIR/reports.jsonl).
 duckdb_baseline() {
@@ -225,9 +226,12 @@ with open(sys.argv[2], "w", newline="") as f:
     out = csv.writer(f)
     out.writerow(["reporter", "partner", "flow", "hs_code", "period",
                   "manufacturer", "value_usd", "quantity"])
+    # The size's records: the base data's batch (the first), not the
+    # later months the ingest phases appended (new keys, later batches).
     out.writerows(db.execute(
         "SELECT reporter, partner, flow, hs_code, period, manufacturer, "
-        "value_usd, quantity FROM records"))
+        "value_usd, quantity FROM records "
+        "WHERE batch_id = (SELECT min(batch_id) FROM batches)"))
 PY
   node "$duckdb_dir/report.mjs" --csv="$dir/records.csv" \
     --reports="$dir/reports.jsonl" --results="$results" --store=sqlite \
