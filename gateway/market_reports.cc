@@ -61,9 +61,9 @@ void MarketReports::CachedReport(const v1::GetMarketReportRequest& normalized,
   std::optional<int64_t> data_version;
   if (version.has_value()) {
     data_version = version->data_version;
-    if (std::optional<v1::MarketReport> hit =
+    if (std::shared_ptr<const v1::MarketReport> hit =
             cache_.Get(key, version->data_version, version->source)) {
-      done(*std::move(hit));
+      done(*hit);  // the copy the caller gets, made outside the cache's lock
       return;
     }
   } else {

@@ -38,15 +38,15 @@ std::string ReportCache::Key(const std::string& request_key,
   return absl::StrCat(data_version, "/", request_key);
 }
 
-std::optional<v1::MarketReport> ReportCache::Get(const std::string& request_key,
-                                                 int64_t data_version,
-                                                 VersionSource source) {
+std::shared_ptr<const v1::MarketReport> ReportCache::Get(
+    const std::string& request_key, int64_t data_version,
+    VersionSource source) {
   const bool watched = source == VersionSource::kWatched;
   absl::MutexLock lock(&mu_);
   auto it = index_.find(Key(request_key, data_version));
   if (it == index_.end()) {
     (watched ? miss_watched_ : miss_asked_)->Increment();
-    return std::nullopt;
+    return nullptr;
   }
   (watched ? hit_watched_ : hit_asked_)->Increment();
   entries_.splice(entries_.begin(), entries_, it->second);
@@ -57,13 +57,14 @@ void ReportCache::Put(const std::string& request_key, int64_t data_version,
                       v1::MarketReport report) {
   if (capacity_ == 0) return;
   std::string key = Key(request_key, data_version);
+  auto shared = std::make_shared<const v1::MarketReport>(std::move(report));
   absl::MutexLock lock(&mu_);
   if (auto it = index_.find(key); it != index_.end()) {
-    it->second->second = std::move(report);
+    it->second->second = std::move(shared);
     entries_.splice(entries_.begin(), entries_, it->second);
     return;
   }
-  entries_.emplace_front(key, std::move(report));
+  entries_.emplace_front(key, std::move(shared));
   index_.emplace(std::move(key), entries_.begin());
   while (entries_.size() > capacity_) {
     index_.erase(entries_.back().first);

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -44,11 +43,12 @@ class ReportCache {
   ReportCache(size_t capacity, std::shared_ptr<prometheus::Registry> registry);
 
   // The report cached for `request_key` (a normalized request's serialized
-  // bytes) at `data_version`, and marks it most recently used. Counts a hit
-  // or a miss.
-  std::optional<v1::MarketReport> Get(const std::string& request_key,
-                                      int64_t data_version,
-                                      VersionSource source);
+  // bytes) at `data_version`, and marks it most recently used; null when
+  // there is none. Counts a hit or a miss. Cached reports are immutable and
+  // shared: a hit copies a pointer under the lock, not the report.
+  std::shared_ptr<const v1::MarketReport> Get(const std::string& request_key,
+                                              int64_t data_version,
+                                              VersionSource source);
   // Counts a request that could not use the cache.
   void CountBypass();
   // The counter of `result` ("hit", "miss", "bypass") and `version`
@@ -61,7 +61,7 @@ class ReportCache {
   size_t size() const;
 
  private:
-  using Entry = std::pair<std::string, v1::MarketReport>;
+  using Entry = std::pair<std::string, std::shared_ptr<const v1::MarketReport>>;
 
   static std::string Key(const std::string& request_key, int64_t data_version);
 
