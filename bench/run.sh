@@ -198,6 +198,47 @@ stop() {
   pids=("${rest[@]}")
 }
 
+# The DuckDB baseline (bench/duckdb/): DuckDB from npm, pinned by
+# bench/duckdb/package-lock.json, installed once into the build folder.
+duckdb_dir="$build_dir/bench/duckdb"
+install_duckdb() {
+  mkdir -p "$duckdb_dir"
+  if ! cmp -s "$repo/bench/duckdb/package-lock.json" \
+       "$duckdb_dir/package-lock.json" ||
+     [[ ! -d "$duckdb_dir/node_modules/@duckdb/node-api" ]]; then
+    cp "$repo/bench/duckdb/package.json" "$repo/bench/duckdb/package-lock.json" \
+      "$duckdb_dir/"
+    (cd "$duckdb_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
+  cp "$repo/bench/duckdb/report.mjs" "$duckdb_dir/"
+}
+# duckdb_baseline DIR DB SIZE RECORDS: the size's current records (the base
+# batch, revisions applied) as CSV (read-only, while the services run),
+# then report.mjs computes the sql
+# phase's reports with one DuckDB statement each and compares them with the
+# service's (DIR/reports.jsonl).
+duckdb_baseline() {
+  local dir="$1" db="$2" size="$3" records="$4"
+  python3 - "$db" "$dir/records.csv" <<'PY'
+import csv, sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+with open(sys.argv[2], "w", newline="") as f:
+    out = csv.writer(f)
+    out.writerow(["reporter", "partner", "flow", "hs_code", "period",
+                  "manufacturer", "value_usd", "quantity"])
+    # The size's records: the base data's batch (the first), not the
+    # later months the ingest phases appended (new keys, later batches).
+    out.writerows(db.execute(
+        "SELECT reporter, partner, flow, hs_code, period, manufacturer, "
+        "value_usd, quantity FROM records "
+        "WHERE batch_id = (SELECT min(batch_id) FROM batches)"))
+PY
+  node "$duckdb_dir/report.mjs" --csv="$dir/records.csv" \
+    --reports="$dir/reports.jsonl" --results="$results" --store=sqlite \
+    --size="$size" --store_records="$records" 2> >(tee -a "$dir/bench.log" >&2)
+  rm -f "$dir/records.csv"
+}
+
 # Peak resident memory of a running process, kB.
 vmhwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
@@ -224,6 +265,7 @@ vmhwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
   fi
 } > "$work/machine.txt"
 
+[[ ",$stores," == *,sqlite,* ]] && install_duckdb
 mkdir -p "$work/logs"
 start echo "$work/logs/echo.log" "$bin/evtrade_bench_echo" --listen=127.0.0.1:0
 echo_pid=$started_pid
@@ -252,6 +294,7 @@ for size in "${size_list[@]}"; do
   else
     db="$dir/evtrade.db"
     store_args=(--store=sqlite --store_limit_db="$dir/store_limit.db"
+                --raw_db="$dir/raw.db" --reports_out="$dir/reports.jsonl"
                 "${load_args[@]}")
   fi
 
@@ -278,6 +321,10 @@ for size in "${size_list[@]}"; do
     --token_file="$dir/ingest.token" --db="$db" \
     "${store_args[@]}" \
     2> >(tee "$dir/bench.log" >&2)
+
+  if [[ "$store" == sqlite ]]; then
+    duckdb_baseline "$dir" "$db" "$size" "$records"
+  fi
 
   for svc in ingest_service:$ingest_pid query_service:$query_pid gateway:$gateway_pid echo:$echo_pid; do
     printf '{"name": "rss", "store": "%s", "size": "%s", "service": "%s", "vmhwm_kb": %s}\n' \

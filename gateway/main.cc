@@ -215,7 +215,10 @@ int main(int argc, char* argv[]) {
   // One channel to the query backend for the life of the process; every
   // component below shares it.
   evtrade::gateway::QueryClient query_client(config.query, metrics.get());
-  evtrade::gateway::MarketReports reports(&query_client, config.reports);
+  // The report cache's counters are served on /metrics with the rest.
+  evtrade::gateway::MarketReportsConfig reports_config = config.reports;
+  reports_config.registry = metrics->registry();
+  evtrade::gateway::MarketReports reports(&query_client, reports_config);
   evtrade::gateway::GatewayServiceImpl gateway_service(&reports);
   evtrade::gateway::QueryForwarder query_forwarder(&query_client);
   std::vector<evtrade::ServiceRegistration> services = {

@@ -20,13 +20,26 @@ MarketReports::MarketReports(QueryClient* client,
     : client_(client),
       config_(config),
       builder_(client),
-      cache_(config.cache_capacity) {}
+      cache_(config.cache_capacity, config.registry) {
+  if (config.cache_capacity > 0 && config.watch_data_version) {
+    watcher_ =
+        std::make_unique<DataVersionWatcher>(client->channel(), config.watcher);
+  }
+}
 
 void MarketReports::LookUpDataVersion(
-    absl::Time deadline, std::function<void(std::optional<int64_t>)> then) {
+    int64_t min_version, absl::Time deadline,
+    std::function<void(std::optional<Version>)> then) {
   if (config_.cache_capacity == 0) {
     then(std::nullopt);
     return;
+  }
+  if (watcher_ != nullptr) {
+    std::optional<int64_t> known = watcher_->Known();
+    if (known.has_value() && *known >= min_version) {
+      then(Version{*known, ReportCache::VersionSource::kWatched});
+      return;
+    }
   }
   client_->GetStoreInfo(
       v1::GetStoreInfoRequest(),
@@ -38,20 +51,25 @@ void MarketReports::LookUpDataVersion(
           then(std::nullopt);
           return;
         }
-        then(info->data_version());
+        then(Version{info->data_version(), ReportCache::VersionSource::kAsked});
       });
 }
 
 void MarketReports::CachedReport(const v1::GetMarketReportRequest& normalized,
-                                 std::optional<int64_t> data_version,
+                                 std::optional<Version> version,
                                  absl::Time deadline,
                                  Callback<v1::MarketReport> done) {
   std::string key = normalized.SerializeAsString();
-  if (data_version.has_value()) {
-    if (std::optional<v1::MarketReport> hit = cache_.Get(key, *data_version)) {
-      done(*std::move(hit));
+  std::optional<int64_t> data_version;
+  if (version.has_value()) {
+    data_version = version->data_version;
+    if (std::shared_ptr<const v1::MarketReport> hit =
+            cache_.Get(key, version->data_version, version->source)) {
+      done(*hit);  // the copy the caller gets, made outside the cache's lock
       return;
     }
+  } else {
+    cache_.CountBypass();
   }
   builder_.Build(
       normalized, deadline,
@@ -78,11 +96,15 @@ void MarketReports::GetReport(const v1::GetMarketReportRequest& request,
     done(normalized.status());
     return;
   }
-  LookUpDataVersion(
-      deadline, [this, normalized = *std::move(normalized), deadline,
-                 done = std::move(done)](std::optional<int64_t> version) {
-        CachedReport(normalized, version, deadline, std::move(done));
-      });
+  // The floor picks where data_version comes from; it is not part of the
+  // report asked for (nor of the cache key).
+  normalized->clear_min_data_version();
+  LookUpDataVersion(request.min_data_version(), deadline,
+                    [this, normalized = *std::move(normalized), deadline,
+                     done = std::move(done)](std::optional<Version> version) {
+                      CachedReport(normalized, version, deadline,
+                                   std::move(done));
+                    });
 }
 
 void MarketReports::CompareReporters(
@@ -145,28 +167,31 @@ void MarketReports::CompareReporters(
   state->statuses.resize(n);
   state->pending.store(n);
 
-  LookUpDataVersion(deadline, [this, state, requests = std::move(requests),
-                               deadline](std::optional<int64_t> version) {
-    for (size_t i = 0; i < requests.size(); ++i) {
-      const v1::GetMarketReportRequest& one = requests[i];
-      CachedReport(
-          one, version, deadline,
-          [state, i, one](absl::StatusOr<v1::MarketReport> report) {
-            if (report.ok()) {
-              state->reports[i] = *std::move(report);
-            } else {
-              state->statuses[i] = report.status();
-              v1::MarketReport& failed = state->reports[i];
-              failed.set_reporter(one.reporter());
-              *failed.mutable_period() = one.period();
-              failed.add_warnings(absl::StrCat(
-                  "report: ", absl::StatusCodeToString(report.status().code()),
-                  ": ", report.status().message()));
-            }
-            state->ReportDone();
-          });
-    }
-  });
+  LookUpDataVersion(
+      request.min_data_version(), deadline,
+      [this, state, requests = std::move(requests),
+       deadline](std::optional<Version> version) {
+        for (size_t i = 0; i < requests.size(); ++i) {
+          const v1::GetMarketReportRequest& one = requests[i];
+          CachedReport(
+              one, version, deadline,
+              [state, i, one](absl::StatusOr<v1::MarketReport> report) {
+                if (report.ok()) {
+                  state->reports[i] = *std::move(report);
+                } else {
+                  state->statuses[i] = report.status();
+                  v1::MarketReport& failed = state->reports[i];
+                  failed.set_reporter(one.reporter());
+                  *failed.mutable_period() = one.period();
+                  failed.add_warnings(absl::StrCat(
+                      "report: ",
+                      absl::StatusCodeToString(report.status().code()), ": ",
+                      report.status().message()));
+                }
+                state->ReportDone();
+              });
+        }
+      });
 }
 
 }  // namespace evtrade::gateway

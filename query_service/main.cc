@@ -46,6 +46,10 @@ ABSL_FLAG(double, replica_wait_seconds, 2,
           "PostgreSQL: how long a read on a replica that is behind a "
           "data_version this process already served waits for replay before "
           "failing UNAVAILABLE");
+ABSL_FLAG(double, watch_poll_ms, 0,
+          "WatchDataVersion: milliseconds between two reads of the store's "
+          "data_version while a gateway watches (0.1..1000); 0 = 1 for "
+          "SQLite, 10 for PostgreSQL (each read is a round trip there)");
 
 namespace {
 
@@ -108,6 +112,17 @@ QueryMainConfig ConfigFromFlags() {
             "--replica_wait_seconds: must be 0..60, got ", replica_seconds)));
   }
   config.service.store.replica_wait = absl::Seconds(replica_seconds);
+  double poll_ms = absl::GetFlag(FLAGS_watch_poll_ms);
+  if (poll_ms == 0) {
+    poll_ms = evtrade::store::IsPostgresDb(config.service.store.db) ? 10 : 1;
+  }
+  if (!(poll_ms >= 0.1 && poll_ms <= 1000)) {
+    evtrade::ExitWithUsageError(
+        kProgram, absl::InvalidArgumentError(absl::StrCat(
+                      "--watch_poll_ms: must be 0.1..1000 (or 0), got ",
+                      absl::GetFlag(FLAGS_watch_poll_ms))));
+  }
+  config.service.watch.poll_interval = absl::Microseconds(poll_ms * 1000);
   return config;
 }
 
@@ -131,12 +146,16 @@ int main(int argc, char* argv[]) {
   }
   std::vector<evtrade::ServiceRegistration> services = {
       {query->get(), evtrade::v1::QueryService::service_full_name()}};
+  evtrade::ServerConfig server_config = config.base.server;
+  server_config.end_streams = [service = query->get()] {
+    service->EndWatches();
+  };
 
   // NOT_SERVING until the store has the schema (the ingest service creates
   // it), rather than exiting: the two may start in any order.
   evtrade::query::QueryServiceImpl* service = query->get();
   absl::Status status = evtrade::RunServerUntilSignal(
-      config.base.server, services, metrics.get(),
+      server_config, services, metrics.get(),
       [service] { return service->StoreReady(); });
   if (!status.ok()) {
     spdlog::error("{}", std::string(status.message()));

@@ -1,7 +1,9 @@
 #include "query_service/query_service.h"
 
+#include <optional>
 #include <utility>
 
+#include "absl/synchronization/mutex.h"
 #include "common/server/grpc_status.h"
 #include "query_service/queries.h"
 
@@ -17,13 +19,16 @@ absl::StatusOr<std::unique_ptr<QueryServiceImpl>> QueryServiceImpl::Create(
       });
   if (!pool.ok()) return pool.status();
   return std::unique_ptr<QueryServiceImpl>(
-      new QueryServiceImpl(std::move(stores), *std::move(pool)));
+      new QueryServiceImpl(std::move(stores), *std::move(pool), config.watch));
 }
 
 QueryServiceImpl::QueryServiceImpl(
     std::unique_ptr<store::QueryStoreFactory> stores,
-    std::unique_ptr<StoreWorkerPool> pool)
-    : stores_(std::move(stores)), pool_(std::move(pool)) {}
+    std::unique_ptr<StoreWorkerPool> pool, const DataVersionWatchConfig& watch)
+    : stores_(std::move(stores)),
+      pool_(std::move(pool)),
+      watch_(std::make_unique<DataVersionWatch>(
+          [stores = stores_.get()] { return stores->Open(); }, watch)) {}
 
 template <typename Request, typename Response, typename Parse, typename Answer>
 grpc::ServerUnaryReactor* QueryServiceImpl::Dispatch(
@@ -102,6 +107,98 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetStoreInfo(
     v1::GetStoreInfoResponse* response) {
   return Dispatch(context, request, response, ParseGetStoreInfo,
                   AnswerGetStoreInfo);
+}
+
+namespace {
+
+// One WatchDataVersion stream: writes the latest version it was told, one
+// write at a time (a version told while a write is in flight is written
+// after it; versions in between are skipped). The watch calls it with its
+// lock held; gRPC runs OnWriteDone/OnCancel/OnDone on its own threads, never
+// inside StartWrite or Finish, so neither side waits for the other.
+class WatchReactor final
+    : public grpc::ServerWriteReactor<v1::WatchDataVersionResponse>,
+      public DataVersionListener {
+ public:
+  explicit WatchReactor(DataVersionWatch* watch) : watch_(watch) {
+    watch_->Subscribe(this);
+  }
+
+  void OnDataVersion(int64_t data_version) override {
+    absl::MutexLock lock(&mu_);
+    latest_ = data_version;
+    MaybeWriteLocked();
+  }
+
+  void OnWatchEnded(const absl::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    EndLocked(ToGrpcStatus(status));
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) {
+      // The client went away; OnCancel or OnDone follows.
+      EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+      return;
+    }
+    if (end_.has_value()) {
+      FinishLocked();
+      return;
+    }
+    MaybeWriteLocked();
+  }
+
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+  }
+
+  void OnDone() override {
+    watch_->Unsubscribe(this);
+    delete this;
+  }
+
+ private:
+  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || end_.has_value() || latest_ == sent_) return;
+    response_.set_data_version(latest_);
+    sent_ = latest_;
+    writing_ = true;
+    StartWrite(&response_);
+  }
+
+  // Finishes now, or after the write in flight.
+  void EndLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (end_.has_value()) return;
+    end_ = std::move(status);
+    if (!writing_) FinishLocked();
+  }
+
+  void FinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(*end_);
+  }
+
+  DataVersionWatch* const watch_;
+  absl::Mutex mu_;
+  v1::WatchDataVersionResponse response_ ABSL_GUARDED_BY(mu_);
+  int64_t latest_ ABSL_GUARDED_BY(mu_) = -1;
+  int64_t sent_ ABSL_GUARDED_BY(mu_) = -1;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchDataVersionResponse>*
+QueryServiceImpl::WatchDataVersion(
+    grpc::CallbackServerContext* /*context*/,
+    const v1::WatchDataVersionRequest* /*request*/) {
+  return new WatchReactor(watch_.get());
 }
 
 }  // namespace evtrade::query

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/store/open_store.h"
 #include "evtrade/v1/query_service.grpc.pb.h"
+#include "query_service/data_version_watch.h"
 #include "query_service/store_worker_pool.h"
 
 namespace evtrade::query {
@@ -20,6 +21,9 @@ struct QueryServiceConfig {
   store::StoreConfig store;
   // Threads doing the blocking store reads, one connection each.
   int worker_threads = 4;
+  // WatchDataVersion: how often the store's data_version is read while
+  // anyone watches (its own thread and connection, apart from the workers).
+  DataVersionWatchConfig watch;
 };
 
 // Every QueryService RPC on the callback API. Each RPC validates its request
@@ -70,10 +74,23 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStoreInfoRequest* request,
       v1::GetStoreInfoResponse* response) override;
+  // A stream per watcher, fed by one DataVersionWatch (see there).
+  grpc::ServerWriteReactor<v1::WatchDataVersionResponse>* WatchDataVersion(
+      grpc::CallbackServerContext* context,
+      const v1::WatchDataVersionRequest* request) override;
+
+  // Ends every WatchDataVersion stream (UNAVAILABLE) and refuses new ones:
+  // call it when the server starts to shut down, whose wait for open calls
+  // would otherwise last until its timeout.
+  void EndWatches() { watch_->Stop(); }
+
+  // The watch behind WatchDataVersion (for tests).
+  const DataVersionWatch& watch() const { return *watch_; }
 
  private:
   QueryServiceImpl(std::unique_ptr<store::QueryStoreFactory> stores,
-                   std::unique_ptr<StoreWorkerPool> pool);
+                   std::unique_ptr<StoreWorkerPool> pool,
+                   const DataVersionWatchConfig& watch);
 
   // Validates with `parse` now, answers with `answer` on a worker.
   template <typename Request, typename Response, typename Parse,
@@ -84,6 +101,7 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
 
   std::unique_ptr<store::QueryStoreFactory> stores_;
   std::unique_ptr<StoreWorkerPool> pool_;
+  std::unique_ptr<DataVersionWatch> watch_;
 };
 
 }  // namespace evtrade::query

@@ -32,8 +32,12 @@ ABSL_FLAG(std::string, store_limit_db, "",
           "A fresh store (SQLite file or PostgreSQL URI, as --db) for the "
           "store-limit baseline.");
 ABSL_FLAG(std::string, raw_db, "",
-          "PostgreSQL URI of a database for the raw INSERT baseline; empty "
-          "= no raw phase.");
+          "A fresh store (SQLite file or PostgreSQL URI) for the raw upsert "
+          "baseline; empty = no raw phase.");
+ABSL_FLAG(std::string, reports_out, "",
+          "JSON lines file for the service's reports of the sql phase "
+          "(reporter, month, the report in protobuf JSON), which the DuckDB "
+          "baseline compares its figures with; empty = none.");
 ABSL_FLAG(std::string, callers, "1,8,32", "Concurrent callers per run.");
 ABSL_FLAG(int, channels, 4, "gRPC channels (connections) per target.");
 ABSL_FLAG(double, duration_s, 2, "Seconds of each load measurement.");
@@ -73,6 +77,7 @@ int main(int argc, char* argv[]) {
   config.db_path = absl::GetFlag(FLAGS_db);
   config.store_limit_db = absl::GetFlag(FLAGS_store_limit_db);
   config.raw_db = absl::GetFlag(FLAGS_raw_db);
+  config.reports_out = absl::GetFlag(FLAGS_reports_out);
   config.channels = absl::GetFlag(FLAGS_channels);
   config.duration = absl::Seconds(absl::GetFlag(FLAGS_duration_s));
   config.records_per_message = absl::GetFlag(FLAGS_records_per_message);

@@ -1,9 +1,10 @@
-// PostgreSQL's raw write rate, the baseline of its ingest figure: the same
+// The store's raw write rate, the baseline of its ingest figure: the same
 // records, validated the same way, written in this process with one plain
 // `INSERT ... ON CONFLICT ... DO UPDATE` per record (a prepared statement,
 // values as parameters) into a table with the records' natural key and
 // nothing else: no revision history, no rollups, no batch bookkeeping.
-// 10,000 records per transaction.
+// 10,000 records per transaction. On PostgreSQL through libpq; on SQLite a
+// fresh file with the store's durability settings (WAL, synchronous FULL).
 #ifndef EVTRADE_BENCH_LOAD_RAW_INSERT_H_
 #define EVTRADE_BENCH_LOAD_RAW_INSERT_H_
 
@@ -25,9 +26,9 @@ struct RawInsertRun {
 
 inline constexpr int64_t kRawRecordsPerTransaction = 10'000;
 
-// Writes every record of `gen` into the table raw_records of the PostgreSQL
-// database `uri` (a libpq URI), dropped and created first. Blocks;
-// thread-compatible.
+// Writes every record of `gen` into the table raw_records of `uri`: a
+// PostgreSQL database (a libpq URI) or a SQLite file (a path), the table
+// dropped and created first. Blocks; thread-compatible.
 absl::StatusOr<RawInsertRun> RawInsertAll(const std::string& uri,
                                           SyntheticTrade& gen);
 

@@ -1,6 +1,7 @@
 #include "bench/load/runner.h"
 
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "common/server/grpc_status.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 
 namespace evtrade::bench {
@@ -215,6 +217,14 @@ class Bench {
     int compared = 0;
     int mismatched = 0;
     std::string first_difference;
+    std::ofstream reports_out;
+    if (!config_.reports_out.empty()) {
+      reports_out.open(config_.reports_out, std::ios::trunc);
+      if (!reports_out) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--reports_out: cannot write ", config_.reports_out));
+      }
+    }
     const absl::Time began = absl::Now();
     for (int i = 0; i < config_.sql_reports; ++i) {
       const std::string& reporter =
@@ -232,6 +242,19 @@ class Bench {
       service_latencies.push_back(absl::Now() - service_begin);
 
       ASSIGN_OR_RETURN(v1::MarketReport report, GetReport(reporter, month, 5));
+      if (reports_out.is_open()) {
+        std::string json;
+        google::protobuf::util::JsonPrintOptions options;
+        options.preserve_proto_field_names = true;
+        if (!google::protobuf::util::MessageToJsonString(report, &json, options)
+                 .ok()) {
+          return absl::InternalError("report to JSON failed");
+        }
+        reports_out << "{\"reporter\": \"" << reporter
+                    << "\", \"month\": " << month.Key()
+                    << ", \"year_start\": " << month.YearStart().Key()
+                    << ", \"report\": " << json << "}\n";
+      }
       ++compared;
       const std::vector<std::string> differences =
           CompareReport(report, figures);

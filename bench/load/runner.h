@@ -25,8 +25,10 @@ struct BenchConfig {
   std::string token;           // the ingest service's bearer token
   std::string db_path;         // the services' store, read by the plain SQL
   std::string store_limit_db;  // a fresh store for the store-limit baseline
-  // PostgreSQL only: a database for the raw INSERT baseline (raw_insert.h).
+  // A fresh store for the raw upsert baseline (raw_insert.h).
   std::string raw_db;
+  // Where the sql phase writes the service's reports (JSON lines); "" = no.
+  std::string reports_out;
   std::vector<int> callers = {1, 8, 32};
   int channels = 4;
   absl::Duration duration = absl::Seconds(2);   // of each load measurement

@@ -96,6 +96,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 GrpcServer::~GrpcServer() {
   absl::MutexLock lock(&shutdown_mu_);
   if (!shut_down_) {
+    if (config_.end_streams) config_.end_streams();
     server_->Shutdown(
         absl::ToChronoTime(absl::Now() + config_.shutdown_timeout));
     server_->Wait();
@@ -115,6 +116,7 @@ void GrpcServer::Shutdown() {
   absl::SleepFor(config_.drain_delay);
   spdlog::info("shutting down (in-flight calls get {})",
                absl::FormatDuration(config_.shutdown_timeout));
+  if (config_.end_streams) config_.end_streams();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_timeout));
   server_->Wait();
   shut_down_ = true;

@@ -40,6 +40,10 @@ struct ServerConfig {
   // In-flight calls get this long to finish once shutdown starts; then they
   // are cancelled.
   absl::Duration shutdown_timeout = absl::Seconds(10);
+  // Called when shutdown starts (after the drain delay), before the wait
+  // for in-flight calls: long-lived streams (WatchDataVersion) end
+  // themselves here, or that wait would last shutdown_timeout. May be empty.
+  std::function<void()> end_streams;
   // Start with every health status NOT_SERVING (SetServing(true) later).
   bool start_not_serving = false;
   // TLS (mTLS with a CA) when it holds an identity; plaintext otherwise.

@@ -8,6 +8,9 @@
 namespace evtrade::gateway {
 namespace {
 
+constexpr ReportCache::VersionSource kWatched =
+    ReportCache::VersionSource::kWatched;
+
 v1::MarketReport Report(const std::string& headline) {
   v1::MarketReport report;
   report.set_headline(headline);
@@ -15,34 +18,34 @@ v1::MarketReport Report(const std::string& headline) {
 }
 
 TEST(GatewayReportCacheTest, ServesOnlyTheSameRequestAtTheSameVersion) {
-  ReportCache cache(10);
+  ReportCache cache(10, nullptr);
   cache.Put("a", 7, Report("a7"));
-  ASSERT_TRUE(cache.Get("a", 7).has_value());
-  EXPECT_EQ(cache.Get("a", 7)->headline(), "a7");
-  EXPECT_FALSE(cache.Get("a", 8).has_value());
-  EXPECT_FALSE(cache.Get("b", 7).has_value());
+  ASSERT_NE(cache.Get("a", 7, kWatched), nullptr);
+  EXPECT_EQ(cache.Get("a", 7, kWatched)->headline(), "a7");
+  EXPECT_EQ(cache.Get("a", 8, kWatched), nullptr);
+  EXPECT_EQ(cache.Get("b", 7, kWatched), nullptr);
   cache.Put("a", 7, Report("a7 again"));
-  EXPECT_EQ(cache.Get("a", 7)->headline(), "a7 again");
+  EXPECT_EQ(cache.Get("a", 7, kWatched)->headline(), "a7 again");
   EXPECT_EQ(cache.size(), 1u);
 }
 
 TEST(GatewayReportCacheTest, EvictsTheLeastRecentlyUsed) {
-  ReportCache cache(2);
+  ReportCache cache(2, nullptr);
   cache.Put("a", 1, Report("a"));
   cache.Put("b", 1, Report("b"));
-  ASSERT_TRUE(cache.Get("a", 1).has_value());  // b is now the oldest
+  ASSERT_NE(cache.Get("a", 1, kWatched), nullptr);  // b is now the oldest
   cache.Put("c", 1, Report("c"));
   EXPECT_EQ(cache.size(), 2u);
-  EXPECT_TRUE(cache.Get("a", 1).has_value());
-  EXPECT_FALSE(cache.Get("b", 1).has_value());
-  EXPECT_TRUE(cache.Get("c", 1).has_value());
+  EXPECT_NE(cache.Get("a", 1, kWatched), nullptr);
+  EXPECT_EQ(cache.Get("b", 1, kWatched), nullptr);
+  EXPECT_NE(cache.Get("c", 1, kWatched), nullptr);
 }
 
 TEST(GatewayReportCacheTest, ZeroCapacityKeepsNothing) {
-  ReportCache cache(0);
+  ReportCache cache(0, nullptr);
   cache.Put("a", 1, Report("a"));
   EXPECT_EQ(cache.size(), 0u);
-  EXPECT_FALSE(cache.Get("a", 1).has_value());
+  EXPECT_EQ(cache.Get("a", 1, kWatched), nullptr);
 }
 
 v1::GetMarketReportRequest Normalized() {

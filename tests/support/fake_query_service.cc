@@ -5,6 +5,7 @@
 #include <grpcpp/server_builder.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -14,12 +15,127 @@ namespace evtrade::testing {
 
 FakeQueryService::~FakeQueryService() { ReleaseDelayed(); }
 
+// One watch stream: the latest version told, one write at a time. The
+// service calls Tell/End with its lock held; gRPC runs the On* callbacks on
+// its own threads, never inside StartWrite or Finish.
+class FakeQueryService::FakeWatch final
+    : public grpc::ServerWriteReactor<v1::WatchDataVersionResponse> {
+ public:
+  explicit FakeWatch(FakeQueryService* owner) : owner_(owner) {}
+
+  void Tell(int64_t version) {
+    absl::MutexLock lock(&mu_);
+    latest_ = version;
+    MaybeWriteLocked();
+  }
+  void End(const grpc::Status& status) {
+    absl::MutexLock lock(&mu_);
+    EndLocked(status);
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "gone"));
+    if (end_.has_value()) {
+      FinishLocked();
+      return;
+    }
+    MaybeWriteLocked();
+  }
+  void OnCancel() override {
+    End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+  }
+  void OnDone() override {
+    owner_->ForgetWatch(this);
+    delete this;
+  }
+
+ private:
+  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || end_.has_value() || latest_ == sent_) return;
+    response_.set_data_version(latest_);
+    sent_ = latest_;
+    writing_ = true;
+    StartWrite(&response_);
+  }
+  void EndLocked(const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (end_.has_value()) return;
+    end_ = status;
+    if (!writing_) FinishLocked();
+  }
+  void FinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(*end_);
+  }
+
+  FakeQueryService* const owner_;
+  absl::Mutex mu_;
+  v1::WatchDataVersionResponse response_ ABSL_GUARDED_BY(mu_);
+  int64_t latest_ ABSL_GUARDED_BY(mu_) = -1;
+  int64_t sent_ ABSL_GUARDED_BY(mu_) = -1;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+void FakeQueryService::EnableWatch(int64_t data_version) {
+  absl::MutexLock lock(&mu_);
+  watch_version_ = data_version;
+}
+
+void FakeQueryService::PublishDataVersion(int64_t data_version) {
+  absl::MutexLock lock(&mu_);
+  watch_version_ = data_version;
+  for (FakeWatch* watch : watches_) watch->Tell(data_version);
+}
+
+void FakeQueryService::EndWatches() {
+  absl::MutexLock lock(&mu_);
+  for (FakeWatch* watch : watches_) {
+    watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "watch lost"));
+  }
+}
+
+int FakeQueryService::OpenWatches() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(watches_.size());
+}
+
+void FakeQueryService::ForgetWatch(FakeWatch* watch) {
+  absl::MutexLock lock(&mu_);
+  watches_.erase(watch);
+}
+
+grpc::ServerWriteReactor<v1::WatchDataVersionResponse>*
+FakeQueryService::WatchDataVersion(
+    grpc::CallbackServerContext* /*context*/,
+    const v1::WatchDataVersionRequest* /*request*/) {
+  auto* watch = new FakeWatch(this);
+  absl::MutexLock lock(&mu_);
+  if (!watch_version_.has_value()) {
+    watch->End(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                            "WatchDataVersion: no fake"));
+  } else if (stopping_) {
+    watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "stopping"));
+  } else {
+    watches_.insert(watch);
+    watch->Tell(*watch_version_);
+  }
+  return watch;
+}
+
 void FakeQueryService::ReleaseDelayed() {
   std::vector<std::thread> threads;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     threads.swap(delayed_);
+    for (FakeWatch* watch : watches_) {
+      watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "stopping"));
+    }
   }
   for (std::thread& t : threads) t.join();
 }

@@ -8,12 +8,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -52,14 +54,25 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
   void OnGetStoreInfo(
       FakeHandler<v1::GetStoreInfoRequest, v1::GetStoreInfoResponse> h);
 
-  // Answers every delayed call now, and later ones without delay. Call it
-  // before stopping the server, whose shutdown waits for open calls.
+  // WatchDataVersion: UNIMPLEMENTED until EnableWatch; then each stream is
+  // told `data_version` at once, and every PublishDataVersion after.
+  void EnableWatch(int64_t data_version);
+  void PublishDataVersion(int64_t data_version);
+  // Ends every open watch stream with UNAVAILABLE (a lost watch).
+  void EndWatches();
+  // Watch streams open now.
+  int OpenWatches() const;
+
+  // Answers every delayed call now, and later ones without delay; ends the
+  // watch streams and refuses new ones. Call it before stopping the
+  // server, whose shutdown waits for open calls.
   void ReleaseDelayed();
 
   // Every answer of `method` (e.g. "GetSeries") waits this long first.
   void SetDelay(const std::string& method, absl::Duration delay);
 
-  // Calls received so far of `method`.
+  // Calls received so far of `method` (unary methods; watch streams are
+  // counted by OpenWatches).
   int Calls(const std::string& method) const;
   // All calls received, of every method.
   int TotalCalls() const;
@@ -97,8 +110,14 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStoreInfoRequest* request,
       v1::GetStoreInfoResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchDataVersionResponse>* WatchDataVersion(
+      grpc::CallbackServerContext* context,
+      const v1::WatchDataVersionRequest* request) override;
 
  private:
+  class FakeWatch;
+  void ForgetWatch(FakeWatch* watch);
+
   template <typename Request, typename Response>
   grpc::ServerUnaryReactor* Handle(
       const std::string& method, grpc::CallbackServerContext* context,
@@ -114,6 +133,8 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   int max_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> delayed_ ABSL_GUARDED_BY(mu_);
+  std::optional<int64_t> watch_version_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<FakeWatch*> watches_ ABSL_GUARDED_BY(mu_);
 
   FakeHandler<v1::GetSeriesRequest, v1::GetSeriesResponse> series_
       ABSL_GUARDED_BY(mu_);

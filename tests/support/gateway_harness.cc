@@ -56,6 +56,16 @@ void GatewayHarness::StartGateway(gateway::QueryClientConfig client_config,
   query_stub_ = v1::QueryService::NewStub(channel);
 }
 
+void GatewayHarness::EnableWatch() {
+  watch_ = true;
+  fake_->EnableWatch(data_version_->load());
+}
+
+void GatewayHarness::PublishDataVersion(int64_t version) {
+  data_version_->store(version);
+  fake_->PublishDataVersion(version);
+}
+
 void GatewayHarness::StopBackend() {
   fake_->ReleaseDelayed();
   backend_.reset();
@@ -65,6 +75,7 @@ bool GatewayHarness::RestartBackend() {
   backend_.reset();
   fake_ = std::make_unique<FakeQueryService>();
   InstallChinaNovember2022(*fake_, data_version_);
+  if (watch_) fake_->EnableWatch(data_version_->load());
   backend_ = InProcessServer::Start({fake_.get()}, backend_port_);
   if (backend_ == nullptr) return false;
   backend_port_ = backend_->port();

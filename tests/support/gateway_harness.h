@@ -36,6 +36,13 @@ class GatewayHarness {
   void StartGateway(gateway::QueryClientConfig client_config,
                     gateway::MarketReportsConfig reports_config = {});
 
+  // Makes the fake backend (now and after restarts) serve WatchDataVersion,
+  // telling data_version().
+  void EnableWatch();
+  // An ingest told by the watch: data_version() becomes `version` and every
+  // open watch stream is told.
+  void PublishDataVersion(int64_t version);
+
   // Stops the fake backend (its port stays remembered) / starts a fresh one
   // on the same port. Restart returns false when the port cannot be bound.
   void StopBackend();
@@ -54,6 +61,7 @@ class GatewayHarness {
   std::unique_ptr<FakeQueryService> fake_;
   std::unique_ptr<InProcessServer> backend_;
   int backend_port_ = 0;
+  bool watch_ = false;
 
   std::unique_ptr<gateway::QueryClient> client_;
   std::unique_ptr<gateway::MarketReports> reports_;

@@ -115,6 +115,8 @@ InProcessQueryServer::Start(const std::string& db, int worker_threads) {
 }
 
 InProcessQueryServer::~InProcessQueryServer() {
+  // Open WatchDataVersion streams end first: Shutdown waits for every call.
+  if (service_ != nullptr) service_->EndWatches();
   if (server_ != nullptr) server_->Shutdown();
 }
 

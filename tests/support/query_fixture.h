@@ -60,6 +60,7 @@ class InProcessQueryServer {
   ~InProcessQueryServer();
 
   v1::QueryService::Stub& stub() { return *stub_; }
+  query::QueryServiceImpl& service() { return *service_; }
 
  private:
   InProcessQueryServer() = default;
