@@ -17,6 +17,8 @@
 #include "common/domain/areas.h"
 #include "common/domain/powertrain.h"
 #include "common/store/batch_slot.h"
+#include "common/store/report_facts.h"
+#include "common/store/sqlite_facts_tables.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -54,7 +56,9 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
 ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
   has_world = 1,
   world_value = world_value + excluded.world_value,
-  world_quantity = world_quantity + excluded.world_quantity)sql";
+  world_quantity = world_quantity + excluded.world_quantity
+RETURNING has_world, world_value, world_quantity, partner_value,
+          partner_quantity)sql";
 
 // ?7: rows delta (1 for a new record, 0 for a revision); ?8/?9: value and
 // quantity deltas.
@@ -66,7 +70,9 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
   partner_rows = partner_rows + excluded.partner_rows,
   partner_value = partner_value + excluded.partner_value,
-  partner_quantity = partner_quantity + excluded.partner_quantity)sql";
+  partner_quantity = partner_quantity + excluded.partner_quantity
+RETURNING has_world, world_value, world_quantity, partner_value,
+          partner_quantity)sql";
 
 constexpr char kPartnerMonthSql[] = R"sql(
 INSERT INTO partner_month (reporter, flow, powertrain, period, partner, rows,
@@ -120,7 +126,8 @@ struct SqliteIngestStore::WriteStatements {
         hs_month_partner(db, kHsMonthPartnerSql),
         partner_month(db, kPartnerMonthSql),
         request_id_taken(db, kRequestIdTakenSql),
-        insert_batch(db, kInsertBatchSql) {}
+        insert_batch(db, kInsertBatchSql),
+        facts(db) {}
 
   SQLite::Statement select_record;
   SQLite::Statement insert_record;
@@ -131,6 +138,7 @@ struct SqliteIngestStore::WriteStatements {
   SQLite::Statement partner_month;
   SQLite::Statement request_id_taken;
   SQLite::Statement insert_batch;
+  SqliteFactsTables facts;
 };
 
 // One open IMMEDIATE transaction on the writer connection.
@@ -178,6 +186,7 @@ class SqliteIngestStore::Batch final : public BatchWriter {
   const int64_t data_version_;
   int64_t inserted_ = 0;  // rows added to records, for meta record_count
   std::optional<absl::Status> failed_;
+  FactsMaintainer facts_;
 };
 
 absl::Status SqliteIngestStore::Batch::CheckUsable() const {
@@ -196,7 +205,8 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
                                             int rows_delta, int64_t value_delta,
                                             int64_t quantity_delta) {
   WriteStatements& w = *store_.write_;
-  const int powertrain = static_cast<int>(ClassifyHsCode(record.hs_code()));
+  const PowertrainClass cls = ClassifyHsCode(record.hs_code());
+  const int powertrain = static_cast<int>(cls);
   const int period = record.period().year() * 100 + record.period().month();
   const bool world = record.partner() == kWorldCode;
 
@@ -216,10 +226,24 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
     hs.bind(8, value_delta);
     hs.bind(9, quantity_delta);
   }
-  hs.exec();
+  // RETURNING gives the cell after the change, from which its total's
+  // change follows (CellTotalDelta).
+  if (!hs.executeStep()) {
+    throw SQLite::Exception("hs_month upsert returned no row", SQLITE_ERROR);
+  }
+  const CellAfter after{
+      hs.getColumn(0).getInt() != 0,
+      {hs.getColumn(1).getInt64(), hs.getColumn(2).getInt64()},
+      {hs.getColumn(3).getInt64(), hs.getColumn(4).getInt64()}};
+  const Figures delta{value_delta, quantity_delta};
+  facts_.AddCell(record.reporter(), static_cast<int>(record.flow()),
+                 record.manufacturer(), period, cls,
+                 CellTotalDelta(world, rows_delta == 1, after, delta));
 
   // Partner breakdowns use official figures only, and World is no partner.
   if (world || !record.manufacturer().empty()) return;
+  facts_.AddPartner(record.reporter(), static_cast<int>(record.flow()), period,
+                    cls, record.partner(), delta);
   SQLite::Statement& pm = w.partner_month;
   ScopedStatementReset pm_reset(pm);
   pm.bind(1, record.reporter());
@@ -231,6 +255,12 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
   pm.bind(7, value_delta);
   pm.bind(8, quantity_delta);
   pm.exec();
+  if (facts_.pending_named() > FactsMaintainer::kMaxPendingNamed) {
+    absl::Status flushed = facts_.FlushNamed(w.facts);
+    if (!flushed.ok()) {
+      throw SQLite::Exception(std::string(flushed.message()), SQLITE_ERROR);
+    }
+  }
 }
 
 absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
@@ -326,6 +356,11 @@ absl::StatusOr<BatchInfo> SqliteIngestStore::Batch::Commit(
             "; this stream wrote nothing"));
         return *failed_;
       }
+    }
+    if (absl::Status facts = facts_.Flush(w.facts); !facts.ok()) {
+      failed_ = facts;
+      transaction_.reset();  // roll back
+      return facts;
     }
     {
       SQLite::Statement& st = w.insert_batch;
