@@ -104,4 +104,12 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetStoreInfo(
                   AnswerGetStoreInfo);
 }
 
+grpc::ServerUnaryReactor* QueryServiceImpl::GetReportFacts(
+    grpc::CallbackServerContext* context,
+    const v1::GetReportFactsRequest* request,
+    v1::GetReportFactsResponse* response) {
+  return Dispatch(context, request, response, ParseGetReportFacts,
+                  AnswerGetReportFacts);
+}
+
 }  // namespace evtrade::query

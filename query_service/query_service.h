@@ -70,6 +70,10 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStoreInfoRequest* request,
       v1::GetStoreInfoResponse* response) override;
+  grpc::ServerUnaryReactor* GetReportFacts(
+      grpc::CallbackServerContext* context,
+      const v1::GetReportFactsRequest* request,
+      v1::GetReportFactsResponse* response) override;
 
  private:
   QueryServiceImpl(std::unique_ptr<store::QueryStoreFactory> stores,

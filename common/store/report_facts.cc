@@ -257,4 +257,10 @@ absl::Status FactsMaintainer::Rerank(FactsTables& tables, int period) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<ReportFacts> QuerySnapshot::ReadReportFacts(
+    const ReportFactsRequest&) {
+  return absl::UnimplementedError(
+      "this store does not keep report facts; read the report's parts");
+}
+
 }  // namespace evtrade::store
