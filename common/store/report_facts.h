@@ -68,6 +68,12 @@ struct SeriesFact {
   friend bool operator==(const SeriesFact&, const SeriesFact&) = default;
 };
 
+// The series_facts columns in SeriesFact order, as both backends select
+// and insert them.
+inline constexpr char kSeriesFactColumns[] =
+    "period, value_usd, quantity, ytd_value, ytd_quantity, ye_value, "
+    "ye_quantity, record_period, record_value, all_value, streak";
+
 // One row of exporter_standing.
 struct Standing {
   int period = 0;

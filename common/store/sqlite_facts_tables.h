@@ -44,12 +44,6 @@ class SqliteFactsTables final : public FactsTables {
   SQLite::Statement put_standing_;
 };
 
-// The series_facts columns from value_usd on, in SeriesFact order; shared
-// by the writer and the reader.
-inline constexpr char kSeriesFactColumns[] =
-    "period, value_usd, quantity, ytd_value, ytd_quantity, ye_value, "
-    "ye_quantity, record_period, record_value, all_value, streak";
-
 // A SeriesFact from a row whose columns from `first` on are
 // kSeriesFactColumns.
 SeriesFact SeriesFactFromRow(SQLite::Statement& st, int first = 0);

@@ -1,7 +1,7 @@
 // The report facts kept at ingest (common/store/report_facts.h) equal a
 // rebuild from the records (facts_check.h) after random ingests and
 // revisions, and after the v2 migration of a store written without them.
-// SQLite only: the PostgreSQL store does not keep the facts yet.
+// Both backends.
 #include "common/store/report_facts.h"
 
 #include <random>
@@ -38,11 +38,10 @@ v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
   return r;
 }
 
-class ReportFactsTest : public ::testing::Test {
+class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::string> db =
-        testing::FreshStore(testing::Backend::kSqlite);
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
     ASSERT_TRUE(db.ok()) << db.status();
     config_.db = *db;
     auto store = OpenIngestStore(config_);
@@ -87,9 +86,11 @@ class ReportFactsTest : public ::testing::Test {
   std::unique_ptr<IngestStore> store_;
 };
 
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(ReportFactsTest);
+
 // Hand-computed: a record high, then a revision that removes it, which
 // moves the record of every later month; YTD, year-earlier, streak, share.
-TEST_F(ReportFactsTest, RevisionMovesLaterRecordHighs) {
+TEST_P(ReportFactsTest, RevisionMovesLaterRecordHighs) {
   Ingest({Rec("CHN", "BEL", "870380", 202109, 60, 1),
           Rec("CHN", "BEL", "870323", 202109, 40, 1),
           Rec("CHN", "BEL", "870380", 202110, 100, 2),
@@ -124,7 +125,7 @@ TEST_F(ReportFactsTest, RevisionMovesLaterRecordHighs) {
               ::testing::ElementsAre("8|202109|202212"));
 }
 
-TEST_F(ReportFactsTest, WorldRowReplacesPartnerSumInTotals) {
+TEST_P(ReportFactsTest, WorldRowReplacesPartnerSumInTotals) {
   Ingest({Rec("DEU", "BEL", "870380", 202211, 10, 1),
           Rec("DEU", "FRA", "870380", 202211, 20, 1),
           Rec("DEU", "W00", "870380", 202211, 100, 5, "BMW"),
@@ -147,7 +148,7 @@ TEST_F(ReportFactsTest, WorldRowReplacesPartnerSumInTotals) {
 // Random inserts, revisions (up and down, so record highs appear and
 // vanish), World and manufacturer rows, several years, rolled-back
 // batches: after every batch the facts equal their rebuild.
-TEST_F(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
+TEST_P(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
   std::mt19937 rng(20221204);
   const std::vector<std::string> reporters = {"CHN", "DEU", "JPN"};
   const std::vector<std::string> partners = {"W00", "BEL", "GBR", "S19", "USA"};
@@ -195,7 +196,7 @@ TEST_F(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
 
 // A v1 store (written before the facts existed) gets them from the v2
 // migration: drop them, step the version back, reopen.
-TEST_F(ReportFactsTest, MigrationFromV1BuildsTheFacts) {
+TEST_P(ReportFactsTest, MigrationFromV1BuildsTheFacts) {
   Ingest({Rec("CHN", "BEL", "870380", 202110, 100, 2),
           Rec("CHN", "W00", "870323", 202111, 80, 1),
           Rec("CHN", "BEL", "870380", 202111, 30, 1, "BYD"),
@@ -204,11 +205,13 @@ TEST_F(ReportFactsTest, MigrationFromV1BuildsTheFacts) {
       "SELECT * FROM series_facts ORDER BY reporter, flow, segment, period");
   ASSERT_EQ(before.size(), 8u);  // CHN: ALL x2, ELECTRIC, BEV, ICE; DEU: 3
   store_.reset();
+  const bool sqlite = GetParam() == testing::Backend::kSqlite;
   ASSERT_TRUE(
       RunStoreSql(config_,
                   {"DROP TABLE series_facts", "DROP TABLE partner_facts",
                    "DROP TABLE maker_facts", "DROP TABLE exporter_standing",
-                   "PRAGMA user_version = 1"})
+                   sqlite ? "PRAGMA user_version = 1"
+                          : "DELETE FROM schema_migrations WHERE version = 2"})
           .ok());
   auto reopened = OpenIngestStore(config_);
   ASSERT_TRUE(reopened.ok()) << reopened.status();
