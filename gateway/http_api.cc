@@ -211,6 +211,8 @@ HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
        Bind(client_, &QueryClient::ListRecords, timeout)},
       {"evtrade.v1.QueryService.GetStoreInfo",
        Bind(client_, &QueryClient::GetStoreInfo, timeout)},
+      {"evtrade.v1.QueryService.GetReportFacts",
+       Bind(client_, &QueryClient::GetReportFacts, timeout)},
   };
   plain_routes_ = {
       {"/healthz",

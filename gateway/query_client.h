@@ -102,6 +102,9 @@ class QueryClient {
   void GetStoreInfo(const v1::GetStoreInfoRequest& request,
                     absl::Time caller_deadline,
                     Callback<v1::GetStoreInfoResponse> done);
+  void GetReportFacts(const v1::GetReportFactsRequest& request,
+                      absl::Time caller_deadline,
+                      Callback<v1::GetReportFactsResponse> done);
 
   // grpc.health.v1 Check of the backend server as a whole (service "").
   void CheckHealth(absl::Time caller_deadline,

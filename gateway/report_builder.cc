@@ -220,6 +220,14 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
   if (const auto* ranking = answer(kPartExporterRank, parts.ranking)) {
     *report.mutable_exporter_rank() = PositionOf(*ranking, request.reporter());
   }
+  if (parts.position.has_value()) {
+    statuses.push_back(parts.position->status());
+    if (parts.position->ok()) {
+      *report.mutable_exporter_rank() = **parts.position;
+    } else {
+      report.add_warnings(Warning(kPartExporterRank, parts.position->status()));
+    }
+  }
 
   for (const absl::Status& status : statuses) {
     if (IsRequestError(status)) return status;
@@ -247,9 +255,79 @@ absl::StatusOr<v1::MarketReport> AssembleMarketReport(
   return report;
 }
 
+ReportParts PartsFromFacts(
+    const absl::StatusOr<v1::GetReportFactsResponse>& facts) {
+  ReportParts parts;
+  if (!facts.ok()) {
+    parts.segment_series = facts.status();
+    parts.all_series = facts.status();
+    parts.mix = facts.status();
+    parts.partners = facts.status();
+    parts.manufacturers = facts.status();
+    parts.position = facts.status();
+    return parts;
+  }
+  const int64_t version = facts->data_version();
+  v1::GetSeriesResponse segment;
+  *segment.add_points() = facts->segment();
+  segment.set_data_version(version);
+  parts.segment_series = std::move(segment);
+  v1::GetSeriesResponse all;
+  *all.add_points() = facts->all_vehicles();
+  all.set_data_version(version);
+  parts.all_series = std::move(all);
+  v1::GetPowertrainMixResponse mix;
+  if (facts->has_segment_value_share_pct()) {
+    mix.set_segment_value_share_pct(facts->segment_value_share_pct());
+  }
+  mix.set_segment_majority_streak_months(
+      facts->segment_majority_streak_months());
+  mix.set_data_version(version);
+  parts.mix = std::move(mix);
+  v1::GetPartnerBreakdownResponse partners;
+  *partners.mutable_partners() = facts->top_partners();
+  partners.set_total_value_usd(facts->segment().value_usd());
+  partners.set_data_version(version);
+  parts.partners = std::move(partners);
+  v1::GetManufacturerBreakdownResponse makers;
+  *makers.mutable_manufacturers() = facts->top_manufacturers();
+  makers.set_data_version(version);
+  parts.manufacturers = std::move(makers);
+  const v1::ExporterStanding& standing = facts->exporter_rank();
+  v1::ExporterPosition position;
+  position.set_rank(standing.rank());
+  position.set_value_usd(standing.value_usd());
+  position.set_ahead_of(standing.ahead_of());
+  position.set_behind(standing.behind());
+  position.set_reporters_ranked(standing.reporters_ranked());
+  parts.position = std::move(position);
+  return parts;
+}
+
 void ReportBuilder::Build(const v1::GetMarketReportRequest& request,
                           absl::Time deadline,
                           Callback<v1::MarketReport> done) const {
+  v1::GetReportFactsRequest facts;
+  facts.set_reporter(request.reporter());
+  *facts.mutable_period() = request.period();
+  facts.set_segment(request.powertrain());
+  facts.set_flow(request.flow());
+  facts.set_top(request.top_partners());
+  client_->GetReportFacts(
+      facts, deadline,
+      [this, request, deadline, done = std::move(done)](
+          absl::StatusOr<v1::GetReportFactsResponse> result) mutable {
+        if (absl::IsUnimplemented(result.status())) {
+          BuildFromParts(request, deadline, std::move(done));
+          return;
+        }
+        done(AssembleMarketReport(request, PartsFromFacts(result)));
+      });
+}
+
+void ReportBuilder::BuildFromParts(const v1::GetMarketReportRequest& request,
+                                   absl::Time deadline,
+                                   Callback<v1::MarketReport> done) const {
   // Shared by the six completion callbacks; the last one to finish
   // assembles. Each callback writes only its own slot, and the acq_rel
   // countdown orders those writes before the assembly.

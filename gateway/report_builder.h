@@ -43,7 +43,14 @@ struct ReportParts {
   std::optional<absl::StatusOr<v1::GetManufacturerBreakdownResponse>>
       manufacturers;
   std::optional<absl::StatusOr<v1::GetExporterRankingResponse>> ranking;
+  // The exporter rank as GetReportFacts gives it (instead of `ranking`).
+  std::optional<absl::StatusOr<v1::ExporterPosition>> position;
 };
+
+// The parts of a report from one GetReportFacts answer (or its error, which
+// every part then carries).
+ReportParts PartsFromFacts(
+    const absl::StatusOr<v1::GetReportFactsResponse>& facts);
 
 // The report from its parts, for a normalized request. A failed part is left
 // out and named in warnings ("top_partners: DEADLINE_EXCEEDED: ...").
@@ -57,8 +64,12 @@ struct ReportParts {
 absl::StatusOr<v1::MarketReport> AssembleMarketReport(
     const v1::GetMarketReportRequest& request, const ReportParts& parts);
 
-// Fetches the six parts of a report concurrently (one async call each, no
-// thread blocked while they run) and assembles them.
+// Fetches a report's figures with one GetReportFacts call (one read
+// snapshot on the query service; docs/gateway.md says why one call) and
+// assembles them. When the query service answers UNIMPLEMENTED (its store
+// keeps no report facts, or it predates the call), fetches the six parts
+// concurrently instead (one async call each, no thread blocked while they
+// run).
 //
 // Thread-safe; `client` is not owned and must outlive every Build.
 class ReportBuilder {
@@ -72,6 +83,11 @@ class ReportBuilder {
              Callback<v1::MarketReport> done) const;
 
  private:
+  // The six-part path.
+  void BuildFromParts(const v1::GetMarketReportRequest& request,
+                      absl::Time deadline,
+                      Callback<v1::MarketReport> done) const;
+
   QueryClient* client_;
 };
 

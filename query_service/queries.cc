@@ -321,6 +321,121 @@ absl::StatusOr<StoreInfoQuery> ParseGetStoreInfo(
   return StoreInfoQuery{};
 }
 
+absl::StatusOr<ReportFactsQuery> ParseGetReportFacts(
+    const v1::GetReportFactsRequest& r) {
+  ReportFactsQuery q;
+  store::ReportFactsRequest& f = q.request;
+  ASSIGN_OR_RETURN(f.reporter, ParseReporter(r.reporter(), "reporter"));
+  ASSIGN_OR_RETURN(f.period, ParseMonth(r.has_period(), r.period(), "period"));
+  ASSIGN_OR_RETURN(
+      v1::Powertrain segment,
+      ParseRequestPowertrain(r.segment(), "segment", v1::POWERTRAIN_ELECTRIC));
+  f.segment = static_cast<int>(segment);
+  ASSIGN_OR_RETURN(v1::Flow flow, ParseRequestFlow(r.flow()));
+  f.flow = static_cast<int>(flow);
+  if (r.top() < 0 || r.top() > kMaxReportTop) {
+    return Invalid(
+        "top", absl::StrCat("must be 0..", kMaxReportTop, ", got ", r.top()));
+  }
+  f.top = r.top() == 0 ? kDefaultReportTop : r.top();
+  return q;
+}
+
+namespace {
+
+// The month's series point from the last fact of the year through it.
+void FillPoint(const std::optional<store::SeriesFact>& fact, Month month,
+               v1::SeriesPoint& out) {
+  *out.mutable_period() = month.ToProto();
+  if (!fact.has_value()) return;
+  out.set_ytd_value_usd(fact->ytd.value_usd);
+  out.set_ytd_quantity(fact->ytd.quantity);
+  if (fact->period != month.Key()) return;  // no data this month
+  out.set_has_data(true);
+  out.set_value_usd(fact->figures.value_usd);
+  out.set_quantity(fact->figures.quantity);
+  if (fact->year_earlier.has_value()) {
+    if (auto yoy =
+            GrowthPct(fact->figures.value_usd, fact->year_earlier->value_usd)) {
+      out.set_value_yoy_pct(*yoy);
+    }
+    if (auto yoy =
+            GrowthPct(fact->figures.quantity, fact->year_earlier->quantity)) {
+      out.set_quantity_yoy_pct(*yoy);
+    }
+  }
+  if (fact->record_period.has_value() &&
+      fact->figures.value_usd > fact->record_value) {
+    out.set_record_high(true);
+    *out.mutable_previous_record()->mutable_period() =
+        Month::FromKey(*fact->record_period).ToProto();
+    out.mutable_previous_record()->set_value_usd(fact->record_value);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::GetReportFactsResponse> AnswerGetReportFacts(
+    store::QueryStore& store, const ReportFactsQuery& q) {
+  ASSIGN_OR_RETURN(auto snapshot, store.BeginSnapshot());
+  RETURN_IF_ERROR(CheckReporterHasData(*snapshot, q.request.reporter));
+  ASSIGN_OR_RETURN(store::ReportFacts facts,
+                   snapshot->ReadReportFacts(q.request));
+  const Month month = q.request.period;
+
+  v1::GetReportFactsResponse response;
+  response.set_data_version(snapshot->data_version());
+  FillPoint(facts.segment, month, *response.mutable_segment());
+  FillPoint(facts.all, month, *response.mutable_all_vehicles());
+  const v1::SeriesPoint& segment = response.segment();
+  if (auto share =
+          SharePct(segment.value_usd(), response.all_vehicles().value_usd())) {
+    response.set_segment_value_share_pct(*share);
+  }
+  if (segment.has_data()) {
+    response.set_segment_majority_streak_months(facts.segment->streak);
+  }
+
+  int64_t cumulative = 0;
+  int rank = 0;
+  for (const store::NamedFact& p : facts.top_partners) {
+    v1::PartnerShare* out = response.add_top_partners();
+    out->set_rank(++rank);
+    out->set_partner(p.name);
+    out->set_value_usd(p.figures.value_usd);
+    out->set_quantity(p.figures.quantity);
+    cumulative += p.figures.value_usd;
+    if (auto share = SharePct(p.figures.value_usd, segment.value_usd())) {
+      out->set_value_share_pct(*share);
+      out->set_cumulative_share_pct(*SharePct(cumulative, segment.value_usd()));
+    }
+    if (auto yoy = GrowthPct(p.figures.value_usd, p.year_earlier_value)) {
+      out->set_value_yoy_pct(*yoy);
+    }
+    out->set_is_country(LookupArea(p.name) == AreaKind::kCountry);
+  }
+  rank = 0;
+  for (const store::NamedFact& m : facts.top_makers) {
+    v1::ManufacturerShare* out = response.add_top_manufacturers();
+    out->set_rank(++rank);
+    out->set_manufacturer(m.name);
+    out->set_value_usd(m.figures.value_usd);
+    out->set_quantity(m.figures.quantity);
+    if (auto share = SharePct(m.figures.quantity, segment.quantity())) {
+      out->set_quantity_share_pct(*share);
+    }
+  }
+  v1::ExporterStanding& standing = *response.mutable_exporter_rank();
+  standing.set_reporters_ranked(facts.reporters_ranked);
+  if (facts.standing.has_value()) {
+    standing.set_rank(facts.standing->rank);
+    standing.set_value_usd(facts.standing->ytd.value_usd);
+    standing.set_ahead_of(facts.ahead_of);
+    standing.set_behind(facts.behind);
+  }
+  return response;
+}
+
 absl::StatusOr<v1::GetSeriesResponse> AnswerGetSeries(store::QueryStore& store,
                                                       const SeriesQuery& q) {
   ASSIGN_OR_RETURN(auto snapshot, store.BeginSnapshot());

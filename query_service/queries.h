@@ -13,6 +13,7 @@
 #include "common/domain/month.h"
 #include "common/domain/paging.h"
 #include "common/store/query_store.h"
+#include "common/store/report_facts.h"
 #include "evtrade/v1/query_service.pb.h"
 
 namespace evtrade::query {
@@ -60,6 +61,13 @@ struct ListQuery {
 
 struct StoreInfoQuery {};
 
+inline constexpr int kDefaultReportTop = 5;
+inline constexpr int kMaxReportTop = 100;
+
+struct ReportFactsQuery {
+  store::ReportFactsRequest request;
+};
+
 absl::StatusOr<SeriesQuery> ParseGetSeries(const v1::GetSeriesRequest& request);
 absl::StatusOr<BreakdownQuery> ParseGetPartnerBreakdown(
     const v1::GetPartnerBreakdownRequest& request);
@@ -73,6 +81,8 @@ absl::StatusOr<ListQuery> ParseListRecords(
     const v1::ListRecordsRequest& request);
 absl::StatusOr<StoreInfoQuery> ParseGetStoreInfo(
     const v1::GetStoreInfoRequest& request);
+absl::StatusOr<ReportFactsQuery> ParseGetReportFacts(
+    const v1::GetReportFactsRequest& request);
 
 // Each reads one snapshot of `store`, so every figure of a response and its
 // data_version come from the same committed batches. NOT_FOUND when the
@@ -92,6 +102,10 @@ absl::StatusOr<v1::ListRecordsResponse> AnswerListRecords(
     store::QueryStore& store, const ListQuery& query);
 absl::StatusOr<v1::GetStoreInfoResponse> AnswerGetStoreInfo(
     store::QueryStore& store, const StoreInfoQuery& query);
+// The reporter is checked once; every figure comes from the report facts
+// of the one snapshot (UNIMPLEMENTED when the store keeps none).
+absl::StatusOr<v1::GetReportFactsResponse> AnswerGetReportFacts(
+    store::QueryStore& store, const ReportFactsQuery& query);
 
 }  // namespace evtrade::query
 

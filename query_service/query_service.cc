@@ -201,4 +201,12 @@ QueryServiceImpl::WatchDataVersion(
   return new WatchReactor(watch_.get());
 }
 
+grpc::ServerUnaryReactor* QueryServiceImpl::GetReportFacts(
+    grpc::CallbackServerContext* context,
+    const v1::GetReportFactsRequest* request,
+    v1::GetReportFactsResponse* response) {
+  return Dispatch(context, request, response, ParseGetReportFacts,
+                  AnswerGetReportFacts);
+}
+
 }  // namespace evtrade::query

@@ -87,6 +87,11 @@ class QueryServiceImpl final : public v1::QueryService::CallbackService {
   // The watch behind WatchDataVersion (for tests).
   const DataVersionWatch& watch() const { return *watch_; }
 
+  grpc::ServerUnaryReactor* GetReportFacts(
+      grpc::CallbackServerContext* context,
+      const v1::GetReportFactsRequest* request,
+      v1::GetReportFactsResponse* response) override;
+
  private:
   QueryServiceImpl(std::unique_ptr<store::QueryStoreFactory> stores,
                    std::unique_ptr<StoreWorkerPool> pool,

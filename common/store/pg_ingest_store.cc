@@ -15,7 +15,9 @@
 #include "common/domain/areas.h"
 #include "common/domain/powertrain.h"
 #include "common/store/batch_slot.h"
+#include "common/store/pg_facts_tables.h"
 #include "common/store/pg_schema.h"
+#include "common/store/report_facts.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -52,7 +54,9 @@ VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
 ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
   has_world = 1,
   world_value = h.world_value + excluded.world_value,
-  world_quantity = h.world_quantity + excluded.world_quantity)sql";
+  world_quantity = h.world_quantity + excluded.world_quantity
+RETURNING has_world, world_value, world_quantity, partner_value,
+          partner_quantity)sql";
 
 // $7: rows delta; $8/$9: value and quantity deltas.
 constexpr char kHsMonthPartnerSql[] = R"sql(
@@ -63,7 +67,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
   partner_rows = h.partner_rows + excluded.partner_rows,
   partner_value = h.partner_value + excluded.partner_value,
-  partner_quantity = h.partner_quantity + excluded.partner_quantity)sql";
+  partner_quantity = h.partner_quantity + excluded.partner_quantity
+RETURNING has_world, world_value, world_quantity, partner_value,
+          partner_quantity)sql";
 
 constexpr char kPartnerMonthSql[] = R"sql(
 INSERT INTO partner_month AS p (reporter, flow, powertrain, period, partner,
@@ -164,6 +170,7 @@ class PgIngestStore::Batch final : public BatchWriter {
   bool open_ = true;
   int64_t inserted_ = 0;
   std::optional<absl::Status> failed_;
+  FactsMaintainer facts_;
 };
 
 absl::Status PgIngestStore::Batch::CheckUsable() const {
@@ -184,11 +191,29 @@ absl::Status PgIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
   if (!world) hs.push_back(PgParam::Int(rows_delta));
   hs.push_back(PgParam::Int(value_delta));
   hs.push_back(PgParam::Int(quantity_delta));
-  RETURN_IF_ERROR(
-      db.Exec(world ? kHsMonthWorldSql : kHsMonthPartnerSql, hs).status());
+  ASSIGN_OR_RETURN(PgRows cell,
+                   db.Exec(world ? kHsMonthWorldSql : kHsMonthPartnerSql, hs));
+  if (cell.size() != 1) {
+    return absl::InternalError("hs_month upsert returned no row");
+  }
+  // The cell after the change, from which its total's change follows.
+  const CellAfter after{cell.Int(0, 0) != 0,
+                        {cell.Int(0, 1), cell.Int(0, 2)},
+                        {cell.Int(0, 3), cell.Int(0, 4)}};
+  const Figures delta{value_delta, quantity_delta};
+  const PowertrainClass cls = static_cast<PowertrainClass>(powertrain);
+  facts_.AddCell(record.reporter(), static_cast<int>(record.flow()),
+                 record.manufacturer(), PeriodKey(record), cls,
+                 CellTotalDelta(world, rows_delta == 1, after, delta));
 
   // Partner breakdowns use official figures only, and World is no partner.
   if (world || !record.manufacturer().empty()) return absl::OkStatus();
+  facts_.AddPartner(record.reporter(), static_cast<int>(record.flow()),
+                    PeriodKey(record), cls, record.partner(), delta);
+  if (facts_.pending_named() > FactsMaintainer::kMaxPendingNamed) {
+    PgFactsTables tables(db);
+    RETURN_IF_ERROR(facts_.FlushNamed(tables));
+  }
   const PgParam pm[] = {
       PgParam::Text(record.reporter()), PgParam::Int(record.flow()),
       PgParam::Int(powertrain),         PgParam::Int(PeriodKey(record)),
@@ -268,6 +293,10 @@ absl::Status PgIngestStore::Batch::CommitInTransaction(
           "request_id ", meta_.request_id, " was committed by batch ",
           taken.Int(0, 0), "; this stream wrote nothing"));
     }
+  }
+  {
+    PgFactsTables tables(db);
+    RETURN_IF_ERROR(facts_.Flush(tables));
   }
   const PgParam batch[] = {PgParam::Int(batch_id_),
                            meta_.request_id.empty()

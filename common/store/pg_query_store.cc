@@ -11,8 +11,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/domain/areas.h"
+#include "common/store/pg_facts_tables.h"
 #include "common/store/pg_schema.h"
 #include "common/store/record_cells.h"
+#include "common/store/report_facts.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -243,6 +245,118 @@ class PgQueryStore::Snapshot final : public QuerySnapshot {
       records.push_back(std::move(stored));
     }
     return records;
+  }
+
+  absl::StatusOr<ReportFacts> ReadReportFacts(
+      const ReportFactsRequest& q) override {
+    ReportFacts out;
+    const int period = q.period.Key();
+    // The last month with data of the year through the period.
+    auto series =
+        [&](int segment) -> absl::StatusOr<std::optional<SeriesFact>> {
+      const PgParam params[] = {PgParam::Text(q.reporter), PgParam::Int(q.flow),
+                                PgParam::Int(segment),
+                                PgParam::Int(q.period.YearStart().Key()),
+                                PgParam::Int(period)};
+      ASSIGN_OR_RETURN(PgRows rows,
+                       Run(absl::StrCat("SELECT ", kSeriesFactColumns,
+                                        " FROM series_facts WHERE reporter = $1"
+                                        " AND flow = $2 AND segment = $3"
+                                        " AND period BETWEEN $4 AND $5"
+                                        " ORDER BY period DESC LIMIT 1"),
+                           params, "report facts"));
+      if (rows.size() == 0) return std::optional<SeriesFact>();
+      return std::optional<SeriesFact>(SeriesFactFromPgRow(rows, 0));
+    };
+    const int all = static_cast<int>(v1::POWERTRAIN_ALL);
+    ASSIGN_OR_RETURN(out.segment, series(q.segment));
+    if (q.segment == all) {
+      out.all = out.segment;
+    } else {
+      ASSIGN_OR_RETURN(out.all, series(all));
+    }
+    // The top `q.top` rows of one month in rank order (the index's).
+    auto top = [&](const char* sql) -> absl::StatusOr<std::vector<NamedFact>> {
+      const PgParam params[] = {PgParam::Text(q.reporter), PgParam::Int(q.flow),
+                                PgParam::Int(q.segment), PgParam::Int(period),
+                                PgParam::Int(q.top)};
+      ASSIGN_OR_RETURN(PgRows rows, Run(sql, params, "report facts"));
+      std::vector<NamedFact> named;
+      for (int r = 0; r < rows.size(); ++r) {
+        named.push_back(NamedFact{std::string(rows.Text(r, 0)),
+                                  {rows.Int(r, 1), rows.Int(r, 2)},
+                                  std::nullopt});
+      }
+      return named;
+    };
+    ASSIGN_OR_RETURN(
+        out.top_partners,
+        top("SELECT partner, value_usd, quantity FROM partner_facts"
+            " WHERE reporter = $1 AND flow = $2 AND segment = $3"
+            " AND period = $4 ORDER BY value_usd DESC, partner LIMIT $5"));
+    for (NamedFact& partner : out.top_partners) {
+      const PgParam params[] = {PgParam::Text(q.reporter), PgParam::Int(q.flow),
+                                PgParam::Int(q.segment),
+                                PgParam::Int(q.period.YearEarlier().Key()),
+                                PgParam::Text(partner.name)};
+      ASSIGN_OR_RETURN(
+          PgRows rows,
+          Run("SELECT value_usd FROM partner_facts WHERE reporter = $1"
+              " AND flow = $2 AND segment = $3 AND period = $4"
+              " AND partner = $5",
+              params, "report facts"));
+      if (rows.size() > 0) partner.year_earlier_value = rows.Int(0, 0);
+    }
+    ASSIGN_OR_RETURN(
+        out.top_makers,
+        top("SELECT manufacturer, value_usd, quantity FROM maker_facts"
+            " WHERE reporter = $1 AND flow = $2 AND segment = $3"
+            " AND period = $4 ORDER BY quantity DESC, manufacturer LIMIT $5"));
+    {
+      const PgParam params[] = {PgParam::Text(q.reporter),
+                                PgParam::Int(period)};
+      ASSIGN_OR_RETURN(
+          PgRows rows,
+          Run("SELECT rank, ytd_value, ytd_quantity,"
+              " (SELECT MAX(rank) FROM exporter_standing WHERE period = $2)"
+              " FROM exporter_standing WHERE reporter = $1 AND period = $2",
+              params, "report facts"));
+      if (rows.size() > 0) {
+        Standing s;
+        s.period = period;
+        s.reporter = q.reporter;
+        s.rank = static_cast<int>(rows.Int(0, 0));
+        s.ytd = {rows.Int(0, 1), rows.Int(0, 2)};
+        out.standing = s;
+        out.reporters_ranked = static_cast<int>(rows.Int(0, 3));
+      }
+    }
+    if (!out.standing.has_value()) {
+      const PgParam params[] = {PgParam::Int(period)};
+      ASSIGN_OR_RETURN(
+          PgRows rows,
+          Run("SELECT COALESCE(MAX(rank), 0) FROM exporter_standing"
+              " WHERE period = $1",
+              params, "report facts"));
+      out.reporters_ranked = static_cast<int>(rows.Int(0, 0));
+      return out;
+    }
+    const PgParam params[] = {PgParam::Int(period),
+                              PgParam::Int(out.standing->rank - 1),
+                              PgParam::Int(out.standing->rank + 1)};
+    ASSIGN_OR_RETURN(
+        PgRows rows,
+        Run("SELECT reporter, rank FROM exporter_standing WHERE period = $1"
+            " AND rank BETWEEN $2 AND $3",
+            params, "report facts"));
+    for (int r = 0; r < rows.size(); ++r) {
+      const int rank = static_cast<int>(rows.Int(r, 1));
+      if (rank < out.standing->rank) out.behind = std::string(rows.Text(r, 0));
+      if (rank > out.standing->rank) {
+        out.ahead_of = std::string(rows.Text(r, 0));
+      }
+    }
+    return out;
   }
 
   absl::StatusOr<StoreInfo> Info() override {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/store/pg_facts_tables.h"
 #include "common/store/schema.h"
 #include "common/util/status_macros.h"
 
@@ -97,7 +98,63 @@ CREATE TABLE partner_month (
 CREATE INDEX partner_month_by_partner ON partner_month (partner, flow, period);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Report facts (report_facts.h), as in the SQLite schema's v2; the step
+// also fills them from the rollups (MigratePostgres).
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE series_facts (
+  reporter      TEXT COLLATE "C" NOT NULL,
+  flow          INTEGER NOT NULL,
+  segment       INTEGER NOT NULL,
+  period        INTEGER NOT NULL,
+  value_usd     BIGINT NOT NULL,
+  quantity      BIGINT NOT NULL,
+  ytd_value     BIGINT NOT NULL,
+  ytd_quantity  BIGINT NOT NULL,
+  ye_value      BIGINT,
+  ye_quantity   BIGINT,
+  record_period INTEGER,
+  record_value  BIGINT,
+  all_value     BIGINT NOT NULL,
+  streak        INTEGER NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period)
+);
+CREATE TABLE partner_facts (
+  reporter  TEXT COLLATE "C" NOT NULL,
+  flow      INTEGER NOT NULL,
+  segment   INTEGER NOT NULL,
+  period    INTEGER NOT NULL,
+  partner   TEXT COLLATE "C" NOT NULL,
+  value_usd BIGINT NOT NULL,
+  quantity  BIGINT NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period, partner)
+);
+CREATE INDEX partner_facts_top
+  ON partner_facts (reporter, flow, segment, period, value_usd DESC, partner);
+CREATE TABLE maker_facts (
+  reporter     TEXT COLLATE "C" NOT NULL,
+  flow         INTEGER NOT NULL,
+  segment      INTEGER NOT NULL,
+  period       INTEGER NOT NULL,
+  manufacturer TEXT COLLATE "C" NOT NULL,
+  value_usd    BIGINT NOT NULL,
+  quantity     BIGINT NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period, manufacturer)
+);
+CREATE INDEX maker_facts_top
+  ON maker_facts (reporter, flow, segment, period, quantity DESC,
+                  manufacturer);
+CREATE TABLE exporter_standing (
+  reporter     TEXT COLLATE "C" NOT NULL,
+  period       INTEGER NOT NULL,
+  ytd_value    BIGINT NOT NULL,
+  ytd_quantity BIGINT NOT NULL,
+  rank         INTEGER NOT NULL,
+  PRIMARY KEY (reporter, period)
+);
+CREATE INDEX exporter_standing_by_rank ON exporter_standing (period, rank);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 static_assert(kMigrations.size() == kSchemaVersion);
 
 constexpr char kVersionSql[] =
@@ -135,6 +192,10 @@ absl::Status MigratePostgres(PgConnection& connection, bool migrate) {
       const auto migrations = PgSchemaMigrations();
       for (int64_t v = version; v < kSchemaVersion; ++v) {
         RETURN_IF_ERROR(connection.Command(std::string(migrations[v])));
+        if (v + 1 == 2) {
+          // v2 added the report facts: fill them from what v1 stored.
+          RETURN_IF_ERROR(RebuildPgReportFacts(connection));
+        }
         const PgParam next[] = {PgParam::Int(v + 1)};
         RETURN_IF_ERROR(
             connection

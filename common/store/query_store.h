@@ -98,6 +98,9 @@ struct StoreInfo {
   std::vector<std::string> sources;
 };
 
+struct ReportFactsRequest;  // report_facts.h
+struct ReportFacts;
+
 // Reads of one consistent snapshot of the store: every call sees the same
 // whole set of committed batches (never part of one), and data_version()
 // names that set: equal data_versions mean equal answers. A snapshot never
@@ -144,6 +147,12 @@ class QuerySnapshot {
       const RecordFilter& filter, int64_t after_record_id, int limit) = 0;
 
   virtual absl::StatusOr<StoreInfo> Info() = 0;
+
+  // One report's figures from the facts kept at ingest (report_facts.h): a
+  // few keyed rows and index ranges, whatever the history's length.
+  // UNIMPLEMENTED when the store does not keep them (the default).
+  virtual absl::StatusOr<ReportFacts> ReadReportFacts(
+      const ReportFactsRequest& request);
 };
 
 // One reader connection to the store. Not thread-safe: use one per thread

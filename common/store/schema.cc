@@ -106,7 +106,78 @@ CREATE TABLE partner_month (
 CREATE INDEX partner_month_by_partner ON partner_month (partner, flow, period);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Report facts (report_facts.h), kept by the writer in each batch's
+// transaction. A store migrated from v1 gets them filled by the migration
+// (RebuildReportFacts, sqlite_facts_tables.h).
+constexpr std::string_view kV2 = R"sql(
+-- Per (reporter, flow, segment = v1.Powertrain number, month with data).
+-- ye_*: the same month a year earlier (NULL: no data then); record_*: the
+-- highest earlier month, earliest on ties (NULL: none earlier); all_value:
+-- all vehicles' value this month; streak: months in a row, ending here,
+-- with a share of all vehicles above 50% by value.
+CREATE TABLE series_facts (
+  reporter      TEXT NOT NULL,
+  flow          INTEGER NOT NULL,
+  segment       INTEGER NOT NULL,
+  period        INTEGER NOT NULL,
+  value_usd     INTEGER NOT NULL,
+  quantity      INTEGER NOT NULL,
+  ytd_value     INTEGER NOT NULL,
+  ytd_quantity  INTEGER NOT NULL,
+  ye_value      INTEGER,
+  ye_quantity   INTEGER,
+  record_period INTEGER,
+  record_value  INTEGER,
+  all_value     INTEGER NOT NULL,
+  streak        INTEGER NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period)
+) WITHOUT ROWID;
+
+-- Official figures per partner (never W00), per segment and month.
+CREATE TABLE partner_facts (
+  reporter  TEXT NOT NULL,
+  flow      INTEGER NOT NULL,
+  segment   INTEGER NOT NULL,
+  period    INTEGER NOT NULL,
+  partner   TEXT NOT NULL,
+  value_usd INTEGER NOT NULL,
+  quantity  INTEGER NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period, partner)
+) WITHOUT ROWID;
+-- The top partners of a month in rank order.
+CREATE INDEX partner_facts_top
+  ON partner_facts (reporter, flow, segment, period, value_usd DESC, partner);
+
+-- Manufacturer breakdown figures (totals rule), per segment and month.
+CREATE TABLE maker_facts (
+  reporter     TEXT NOT NULL,
+  flow         INTEGER NOT NULL,
+  segment      INTEGER NOT NULL,
+  period       INTEGER NOT NULL,
+  manufacturer TEXT NOT NULL,
+  value_usd    INTEGER NOT NULL,
+  quantity     INTEGER NOT NULL,
+  PRIMARY KEY (reporter, flow, segment, period, manufacturer)
+) WITHOUT ROWID;
+CREATE INDEX maker_facts_top
+  ON maker_facts (reporter, flow, segment, period, quantity DESC,
+                  manufacturer);
+
+-- Exports of all vehicles year to date, per month and reporter (every month
+-- from its first with data through December), ranked among all reporters
+-- by value descending, code ascending.
+CREATE TABLE exporter_standing (
+  reporter     TEXT NOT NULL,
+  period       INTEGER NOT NULL,
+  ytd_value    INTEGER NOT NULL,
+  ytd_quantity INTEGER NOT NULL,
+  rank         INTEGER NOT NULL,
+  PRIMARY KEY (reporter, period)
+) WITHOUT ROWID;
+CREATE INDEX exporter_standing_by_rank ON exporter_standing (period, rank);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 static_assert(kMigrations.size() == kSchemaVersion);
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace evtrade::store {
 // migrations[i] takes a store from user_version i to i + 1. Append only.
 std::span<const std::string_view> SchemaMigrations();
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace evtrade::store
 

@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/store/schema.h"
+#include "common/store/sqlite_facts_tables.h"
 #include "common/util/strings.h"
 
 namespace evtrade::store {
@@ -45,6 +46,11 @@ absl::Status Migrate(SQLite::Database& db, const SqliteStoreConfig& config) {
       const auto migrations = SchemaMigrations();
       for (int v = version; v < kSchemaVersion; ++v) {
         db.exec(std::string(migrations[v]));
+      }
+      if (version < 2) {
+        // v2 added the report facts: fill them from what v1 stored.
+        absl::Status rebuilt = RebuildSqliteReportFacts(db);
+        if (!rebuilt.ok()) return rebuilt;  // the transaction rolls back
       }
       db.exec(absl::StrCat("PRAGMA user_version = ", kSchemaVersion));
       transaction.commit();

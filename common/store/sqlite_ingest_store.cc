@@ -17,6 +17,8 @@
 #include "common/domain/areas.h"
 #include "common/domain/powertrain.h"
 #include "common/store/batch_slot.h"
+#include "common/store/report_facts.h"
+#include "common/store/sqlite_facts_tables.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -68,6 +70,15 @@ ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
   partner_value = partner_value + excluded.partner_value,
   partner_quantity = partner_quantity + excluded.partner_quantity)sql";
 
+// The cell an upsert just changed (a point read on its key; cheaper here
+// than RETURNING, which buffers its rows in an ephemeral table).
+constexpr char kHsMonthCellSql[] = R"sql(
+SELECT has_world, world_value, world_quantity, partner_value,
+       partner_quantity
+FROM hs_month
+WHERE reporter = ?1 AND flow = ?2 AND manufacturer = ?3 AND period = ?4
+  AND hs_code = ?5)sql";
+
 constexpr char kPartnerMonthSql[] = R"sql(
 INSERT INTO partner_month (reporter, flow, powertrain, period, partner, rows,
                            value_usd, quantity)
@@ -118,9 +129,11 @@ struct SqliteIngestStore::WriteStatements {
         update_record(db, kUpdateRecordSql),
         hs_month_world(db, kHsMonthWorldSql),
         hs_month_partner(db, kHsMonthPartnerSql),
+        hs_month_cell(db, kHsMonthCellSql),
         partner_month(db, kPartnerMonthSql),
         request_id_taken(db, kRequestIdTakenSql),
-        insert_batch(db, kInsertBatchSql) {}
+        insert_batch(db, kInsertBatchSql),
+        facts(db) {}
 
   SQLite::Statement select_record;
   SQLite::Statement insert_record;
@@ -128,9 +141,11 @@ struct SqliteIngestStore::WriteStatements {
   SQLite::Statement update_record;
   SQLite::Statement hs_month_world;
   SQLite::Statement hs_month_partner;
+  SQLite::Statement hs_month_cell;
   SQLite::Statement partner_month;
   SQLite::Statement request_id_taken;
   SQLite::Statement insert_batch;
+  SqliteFactsTables facts;
 };
 
 // One open IMMEDIATE transaction on the writer connection.
@@ -178,6 +193,7 @@ class SqliteIngestStore::Batch final : public BatchWriter {
   const int64_t data_version_;
   int64_t inserted_ = 0;  // rows added to records, for meta record_count
   std::optional<absl::Status> failed_;
+  FactsMaintainer facts_;
 };
 
 absl::Status SqliteIngestStore::Batch::CheckUsable() const {
@@ -196,7 +212,8 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
                                             int rows_delta, int64_t value_delta,
                                             int64_t quantity_delta) {
   WriteStatements& w = *store_.write_;
-  const int powertrain = static_cast<int>(ClassifyHsCode(record.hs_code()));
+  const PowertrainClass cls = ClassifyHsCode(record.hs_code());
+  const int powertrain = static_cast<int>(cls);
   const int period = record.period().year() * 100 + record.period().month();
   const bool world = record.partner() == kWorldCode;
 
@@ -217,9 +234,31 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
     hs.bind(9, quantity_delta);
   }
   hs.exec();
+  // The cell after the change, from which its total's change follows
+  // (CellTotalDelta).
+  SQLite::Statement& cell = w.hs_month_cell;
+  ScopedStatementReset cell_reset(cell);
+  cell.bind(1, record.reporter());
+  cell.bind(2, static_cast<int32_t>(record.flow()));
+  cell.bind(3, record.manufacturer());
+  cell.bind(4, period);
+  cell.bind(5, record.hs_code());
+  if (!cell.executeStep()) {
+    throw SQLite::Exception("hs_month cell missing after upsert", SQLITE_ERROR);
+  }
+  const CellAfter after{
+      cell.getColumn(0).getInt() != 0,
+      {cell.getColumn(1).getInt64(), cell.getColumn(2).getInt64()},
+      {cell.getColumn(3).getInt64(), cell.getColumn(4).getInt64()}};
+  const Figures delta{value_delta, quantity_delta};
+  facts_.AddCell(record.reporter(), static_cast<int>(record.flow()),
+                 record.manufacturer(), period, cls,
+                 CellTotalDelta(world, rows_delta == 1, after, delta));
 
   // Partner breakdowns use official figures only, and World is no partner.
   if (world || !record.manufacturer().empty()) return;
+  facts_.AddPartner(record.reporter(), static_cast<int>(record.flow()), period,
+                    cls, record.partner(), delta);
   SQLite::Statement& pm = w.partner_month;
   ScopedStatementReset pm_reset(pm);
   pm.bind(1, record.reporter());
@@ -231,6 +270,12 @@ void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
   pm.bind(7, value_delta);
   pm.bind(8, quantity_delta);
   pm.exec();
+  if (facts_.pending_named() > FactsMaintainer::kMaxPendingNamed) {
+    absl::Status flushed = facts_.FlushNamed(w.facts);
+    if (!flushed.ok()) {
+      throw SQLite::Exception(std::string(flushed.message()), SQLITE_ERROR);
+    }
+  }
 }
 
 absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
@@ -327,6 +372,11 @@ absl::StatusOr<BatchInfo> SqliteIngestStore::Batch::Commit(
         return *failed_;
       }
     }
+    if (absl::Status facts = facts_.Flush(w.facts); !facts.ok()) {
+      failed_ = facts;
+      transaction_.reset();  // roll back
+      return facts;
+    }
     {
       SQLite::Statement& st = w.insert_batch;
       ScopedStatementReset reset(st);
@@ -394,6 +444,11 @@ absl::StatusOr<std::unique_ptr<SqliteIngestStore>> SqliteIngestStore::Open(
   ASSIGN_OR_RETURN(std::unique_ptr<SQLite::Database> read_db,
                    OpenSqliteDatabase(read_config));
   try {
+    // A batch's pages stay in memory until its commit: with SQLite's
+    // default 2 MiB cache a large batch spills pages to the WAL and reads
+    // them back. 64 MiB (the writer only) keeps a 100k-record batch with
+    // its rollups and report facts in memory.
+    write_db->exec("PRAGMA cache_size = -65536");
     return std::unique_ptr<SqliteIngestStore>(
         new SqliteIngestStore(config, std::move(write_db), std::move(read_db)));
   } catch (const SQLite::Exception& e) {

@@ -11,7 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "common/domain/areas.h"
 #include "common/store/record_cells.h"
+#include "common/store/report_facts.h"
 #include "common/store/sqlite_database.h"
+#include "common/store/sqlite_facts_tables.h"
 
 namespace evtrade::store {
 namespace {
@@ -254,6 +256,117 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
       return records;
     } catch (const SQLite::Exception& e) {
       return SqliteErrorToStatus(e, "records");
+    }
+  }
+
+  absl::StatusOr<ReportFacts> ReadReportFacts(
+      const ReportFactsRequest& q) override {
+    try {
+      ReportFacts out;
+      auto bind_series = [&](SQLite::Statement& st, int segment) {
+        st.bind(1, q.reporter);
+        st.bind(2, q.flow);
+        st.bind(3, segment);
+        st.bind(4, q.period.Key());
+      };
+      // The last month with data of the year through the period: the
+      // month itself, or the one whose YTD carries to it.
+      auto series = [&](int segment) {
+        SQLite::Statement& st = store_.Prepare(
+            absl::StrCat("SELECT ", kSeriesFactColumns,
+                         " FROM series_facts WHERE reporter = ?1 AND flow = ?2"
+                         " AND segment = ?3 AND period BETWEEN ?5 AND ?4"
+                         " ORDER BY period DESC LIMIT 1"));
+        ScopedStatementReset reset(st);
+        bind_series(st, segment);
+        st.bind(5, q.period.YearStart().Key());
+        std::optional<SeriesFact> fact;
+        if (st.executeStep()) fact = SeriesFactFromRow(st);
+        return fact;
+      };
+      const int all = static_cast<int>(v1::POWERTRAIN_ALL);
+      out.segment = series(q.segment);
+      out.all = q.segment == all ? out.segment : series(all);
+
+      // The top `q.top` rows of one month in rank order (the index's).
+      auto top = [&](const char* sql) {
+        SQLite::Statement& st = store_.Prepare(sql);
+        ScopedStatementReset reset(st);
+        bind_series(st, q.segment);
+        st.bind(5, q.top);
+        std::vector<NamedFact> rows;
+        while (st.executeStep()) {
+          rows.push_back(NamedFact{
+              st.getColumn(0).getString(),
+              {st.getColumn(1).getInt64(), st.getColumn(2).getInt64()},
+              std::nullopt});
+        }
+        return rows;
+      };
+      out.top_partners =
+          top("SELECT partner, value_usd, quantity FROM partner_facts"
+              " WHERE reporter = ?1 AND flow = ?2 AND segment = ?3"
+              " AND period = ?4 ORDER BY value_usd DESC, partner LIMIT ?5");
+      out.top_makers =
+          top("SELECT manufacturer, value_usd, quantity FROM maker_facts"
+              " WHERE reporter = ?1 AND flow = ?2 AND segment = ?3"
+              " AND period = ?4 ORDER BY quantity DESC, manufacturer LIMIT ?5");
+      for (NamedFact& partner : out.top_partners) {
+        SQLite::Statement& st = store_.Prepare(
+            "SELECT value_usd FROM partner_facts WHERE reporter = ?1"
+            " AND flow = ?2 AND segment = ?3 AND period = ?4"
+            " AND partner = ?5");
+        ScopedStatementReset reset(st);
+        bind_series(st, q.segment);
+        st.bind(4, q.period.YearEarlier().Key());
+        st.bind(5, partner.name);
+        if (st.executeStep()) {
+          partner.year_earlier_value = st.getColumn(0).getInt64();
+        }
+      }
+      {
+        SQLite::Statement& st = store_.Prepare(
+            "SELECT rank, ytd_value, ytd_quantity FROM exporter_standing"
+            " WHERE reporter = ?1 AND period = ?2");
+        ScopedStatementReset reset(st);
+        st.bind(1, q.reporter);
+        st.bind(2, q.period.Key());
+        if (st.executeStep()) {
+          Standing s;
+          s.period = q.period.Key();
+          s.reporter = q.reporter;
+          s.rank = st.getColumn(0).getInt();
+          s.ytd = {st.getColumn(1).getInt64(), st.getColumn(2).getInt64()};
+          out.standing = s;
+        }
+      }
+      {
+        SQLite::Statement& st = store_.Prepare(
+            "SELECT MAX(rank) FROM exporter_standing WHERE period = ?1");
+        ScopedStatementReset reset(st);
+        st.bind(1, q.period.Key());
+        if (st.executeStep()) out.reporters_ranked = st.getColumn(0).getInt();
+      }
+      if (out.standing.has_value()) {
+        SQLite::Statement& st = store_.Prepare(
+            "SELECT reporter, rank FROM exporter_standing WHERE period = ?1"
+            " AND rank BETWEEN ?2 AND ?3");
+        ScopedStatementReset reset(st);
+        st.bind(1, q.period.Key());
+        st.bind(2, out.standing->rank - 1);
+        st.bind(3, out.standing->rank + 1);
+        while (st.executeStep()) {
+          const int rank = st.getColumn(1).getInt();
+          if (rank < out.standing->rank)
+            out.behind = st.getColumn(0).getString();
+          if (rank > out.standing->rank) {
+            out.ahead_of = st.getColumn(0).getString();
+          }
+        }
+      }
+      return out;
+    } catch (const SQLite::Exception& e) {
+      return SqliteErrorToStatus(e, "report facts");
     }
   }
 

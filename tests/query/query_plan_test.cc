@@ -3,6 +3,7 @@
 // index range of records), so a query's work does not grow with the store.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,9 @@ void RunQuery(store::QueryStore& store, const Request& request, Parse parse,
   ASSERT_TRUE(response.ok()) << response.status();
 }
 
-TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
-  const std::string db_path = testing::MakeTempDir("query_plan") + "/s.db";
+// A store at `db_path` holding the fixture's first batch, and a reader.
+void OpenFixtureStore(const std::string& db_path,
+                      std::unique_ptr<store::SqliteQueryStore>& out) {
   {
     store::SqliteStoreConfig config;
     config.path = db_path;
@@ -45,7 +47,24 @@ TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
   options.db_path = db_path;
   auto opened = store::SqliteQueryStore::Open(options);
   ASSERT_TRUE(opened.ok()) << opened.status();
-  store::SqliteQueryStore& store = **opened;
+  out = *std::move(opened);
+}
+
+// The plan of `sql` on the store at `db_path`, one line per step.
+std::string PlanOf(SQLite::Database& db, const std::string& sql) {
+  SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + sql);
+  std::string plan;
+  while (explain.executeStep()) {
+    absl::StrAppend(&plan, explain.getColumn(3).getString(), "\n");
+  }
+  return plan;
+}
+
+TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
+  const std::string db_path = testing::MakeTempDir("query_plan") + "/s.db";
+  std::unique_ptr<store::SqliteQueryStore> opened;
+  ASSERT_NO_FATAL_FAILURE(OpenFixtureStore(db_path, opened));
+  store::SqliteQueryStore& store = *opened;
 
   // Every kind of read each RPC can make.
   v1::GetSeriesRequest series;
@@ -113,11 +132,7 @@ TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
   for (const std::string& sql : statements) {
     if (absl::StrContains(sql, "FROM records")) ++reading_records;
-    SQLite::Statement explain(db, "EXPLAIN QUERY PLAN " + sql);
-    std::string plan;
-    while (explain.executeStep()) {
-      absl::StrAppend(&plan, explain.getColumn(3).getString(), "\n");
-    }
+    const std::string plan = PlanOf(db, sql);
     EXPECT_FALSE(absl::StrContains(plan, "SCAN records"))
         << "full scan of records in:\n  " << sql << "\nplan:\n"
         << plan;
@@ -130,6 +145,45 @@ TEST(QueryPlanTest, NoStatementScansTheRecordsTable) {
   }
   // ListRecords and the manufacturer-to-partner series read records.
   EXPECT_EQ(reading_records, 2);
+}
+
+// GetReportFacts reads only keyed rows and index ranges of the facts: no
+// statement it prepares may scan a table or sort (a temp B-tree), so its
+// cost does not grow with the history or the store.
+TEST(QueryPlanTest, ReportFactsReadKeysAndIndexRangesOnly) {
+  const std::string db_path = testing::MakeTempDir("query_plan") + "/f.db";
+  std::unique_ptr<store::SqliteQueryStore> opened;
+  ASSERT_NO_FATAL_FAILURE(OpenFixtureStore(db_path, opened));
+  store::SqliteQueryStore& store = *opened;
+
+  v1::GetReportFactsRequest facts;
+  facts.set_reporter("CHN");
+  *facts.mutable_period() = P(2022, 11);
+  RunQuery(store, facts, query::ParseGetReportFacts,
+           query::AnswerGetReportFacts);
+  facts.set_segment(v1::POWERTRAIN_ALL);
+  RunQuery(store, facts, query::ParseGetReportFacts,
+           query::AnswerGetReportFacts);
+
+  int facts_statements = 0;
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  for (const std::string& sql : store.PreparedSql()) {
+    if (!absl::StrContains(sql, "_facts") &&
+        !absl::StrContains(sql, "exporter_standing")) {
+      continue;
+    }
+    ++facts_statements;
+    const std::string plan = PlanOf(db, sql);
+    EXPECT_FALSE(absl::StrContains(plan, "SCAN "))
+        << "scan in:\n  " << sql << "\nplan:\n"
+        << plan;
+    EXPECT_FALSE(absl::StrContains(plan, "TEMP B-TREE"))
+        << "sort in:\n  " << sql << "\nplan:\n"
+        << plan;
+  }
+  // Series, top partners, partners a year earlier, top manufacturers,
+  // standing, ranked count, neighbours.
+  EXPECT_EQ(facts_statements, 7);
 }
 
 }  // namespace

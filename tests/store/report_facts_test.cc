@@ -1,0 +1,225 @@
+// The report facts kept at ingest (common/store/report_facts.h) equal a
+// rebuild from the records (facts_check.h) after random ingests and
+// revisions, and after the v2 migration of a store written without them.
+// Both backends.
+#include "common/store/report_facts.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/store/facts_check.h"
+#include "common/store/open_store.h"
+#include "common/store/rollup_check.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/store_backends.h"
+
+namespace evtrade::store {
+namespace {
+
+using ::testing::IsEmpty;
+
+v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
+                    const std::string& hs_code, int period_key, int64_t value,
+                    int64_t quantity, const std::string& manufacturer = "",
+                    v1::Flow flow = v1::FLOW_EXPORT) {
+  v1::TradeRecord r;
+  r.set_reporter(reporter);
+  r.set_partner(partner);
+  r.set_flow(flow);
+  r.set_hs_code(hs_code);
+  r.mutable_period()->set_year(period_key / 100);
+  r.mutable_period()->set_month(period_key % 100);
+  r.set_value_usd(value);
+  r.set_quantity(quantity);
+  r.set_manufacturer(manufacturer);
+  r.set_source("test");
+  return r;
+}
+
+class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
+    ASSERT_TRUE(db.ok()) << db.status();
+    config_.db = *db;
+    auto store = OpenIngestStore(config_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  void Ingest(const std::vector<v1::TradeRecord>& records, bool commit = true) {
+    auto batch = store_->BeginBatch(BatchMeta{"", "unit", "tester"});
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    for (const v1::TradeRecord& r : records) {
+      ASSERT_TRUE((*batch)->Upsert(r).ok());
+    }
+    if (commit) {
+      ASSERT_TRUE((*batch)->Commit({}, "r").ok());
+    }
+  }
+
+  std::vector<std::string> Differences() {
+    absl::StatusOr<std::vector<std::string>> diff =
+        ReportFactsDifferences(config_);
+    EXPECT_TRUE(diff.ok()) << diff.status();
+    return diff.value_or(std::vector<std::string>{"(unreadable)"});
+  }
+
+  std::vector<std::string> Rows(const std::string& sql) {
+    absl::StatusOr<std::vector<SqlRows>> result = RunStoreSql(config_, {sql});
+    EXPECT_TRUE(result.ok()) << result.status();
+    std::vector<std::string> rows;
+    if (!result.ok()) return rows;
+    for (const std::vector<std::string>& row : (*result)[0]) {
+      std::string line;
+      for (const std::string& cell : row) {
+        line += (line.empty() ? "" : "|") + cell;
+      }
+      rows.push_back(line);
+    }
+    return rows;
+  }
+
+  StoreConfig config_;
+  std::unique_ptr<IngestStore> store_;
+};
+
+EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(ReportFactsTest);
+
+// Hand-computed: a record high, then a revision that removes it, which
+// moves the record of every later month; YTD, year-earlier, streak, share.
+TEST_P(ReportFactsTest, RevisionMovesLaterRecordHighs) {
+  Ingest({Rec("CHN", "BEL", "870380", 202109, 60, 1),
+          Rec("CHN", "BEL", "870323", 202109, 40, 1),
+          Rec("CHN", "BEL", "870380", 202110, 100, 2),
+          Rec("CHN", "BEL", "870380", 202111, 80, 1),
+          Rec("CHN", "GBR", "870380", 202209, 90, 3),
+          Rec("CHN", "GBR", "870323", 202209, 10, 1)});
+  EXPECT_THAT(Differences(), IsEmpty());
+  const std::string electric =
+      "SELECT period, value_usd, ytd_value, ye_value, record_period,"
+      " record_value, all_value, streak FROM series_facts WHERE reporter ="
+      " 'CHN' AND flow = 1 AND segment = 2 ORDER BY period";
+  // 202109: 60 of 100 (60%, streak 1); 202110 a record (best before is
+  // 202109's 60), streak 2; 202111: 80, record still 202110's 100; 202209:
+  // a year after 202109, a record? 90 < 100, no; streak 1 (months between
+  // have no data).
+  EXPECT_THAT(Rows(electric),
+              ::testing::ElementsAre("202109|60|60||||100|1",
+                                     "202110|100|160||202109|60|100|2",
+                                     "202111|80|240||202110|100|80|3",
+                                     "202209|90|90|60|202110|100|100|1"));
+  // Revise 202110 down to 50: 202111 becomes the record over 202109.
+  Ingest({Rec("CHN", "BEL", "870380", 202110, 50, 2)});
+  EXPECT_THAT(Differences(), IsEmpty());
+  EXPECT_THAT(Rows(electric),
+              ::testing::ElementsAre("202109|60|60||||100|1",
+                                     "202110|50|110||202109|60|50|2",
+                                     "202111|80|190||202109|60|80|3",
+                                     "202209|90|90|60|202111|80|100|1"));
+  // Standings of exports (all vehicles, YTD) run to December.
+  EXPECT_THAT(Rows("SELECT COUNT(*), MIN(period), MAX(period) FROM"
+                   " exporter_standing WHERE reporter = 'CHN'"),
+              ::testing::ElementsAre("8|202109|202212"));
+}
+
+TEST_P(ReportFactsTest, WorldRowReplacesPartnerSumInTotals) {
+  Ingest({Rec("DEU", "BEL", "870380", 202211, 10, 1),
+          Rec("DEU", "FRA", "870380", 202211, 20, 1),
+          Rec("DEU", "W00", "870380", 202211, 100, 5, "BMW"),
+          Rec("DEU", "BEL", "870380", 202211, 7, 1, "BMW")});
+  EXPECT_THAT(Rows("SELECT value_usd FROM series_facts WHERE segment = 1"),
+              ::testing::ElementsAre("30"));
+  Ingest({Rec("DEU", "W00", "870380", 202211, 45, 3)});
+  EXPECT_THAT(Rows("SELECT value_usd, quantity FROM series_facts"
+                   " WHERE segment = 1"),
+              ::testing::ElementsAre("45|3"));
+  EXPECT_THAT(Rows("SELECT manufacturer, value_usd FROM maker_facts"
+                   " WHERE segment = 1"),
+              ::testing::ElementsAre("BMW|100"));
+  EXPECT_THAT(Rows("SELECT partner, value_usd FROM partner_facts"
+                   " WHERE segment = 1 ORDER BY partner"),
+              ::testing::ElementsAre("BEL|10", "FRA|20"));
+  EXPECT_THAT(Differences(), IsEmpty());
+}
+
+// Random inserts, revisions (up and down, so record highs appear and
+// vanish), World and manufacturer rows, several years, rolled-back
+// batches: after every batch the facts equal their rebuild.
+TEST_P(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
+  std::mt19937 rng(20221204);
+  const std::vector<std::string> reporters = {"CHN", "DEU", "JPN"};
+  const std::vector<std::string> partners = {"W00", "BEL", "GBR", "S19", "USA"};
+  const std::vector<v1::Flow> flows = {v1::FLOW_EXPORT, v1::FLOW_EXPORT,
+                                       v1::FLOW_IMPORT};
+  const std::vector<std::string> hs_codes = {"870380", "870360", "870340",
+                                             "870323", "870310", "850760"};
+  const std::vector<std::string> manufacturers = {"", "", "", "Tesla", "BYD"};
+  auto pick = [&rng](const auto& v) {
+    return v[std::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
+  };
+  for (int batch = 0; batch < 14; ++batch) {
+    std::vector<v1::TradeRecord> records;
+    const int count = batch < 3 ? 60 : 15;
+    for (int i = 0; i < count; ++i) {
+      // Later batches mostly revise the early months.
+      const int year =
+          2020 + std::uniform_int_distribution<int>(0, batch < 3 ? 2 : 1)(rng);
+      const int month = std::uniform_int_distribution<int>(1, 12)(rng);
+      std::string reporter = pick(reporters);
+      std::string partner = pick(partners);
+      std::string hs_code = pick(hs_codes);
+      std::string manufacturer = pick(manufacturers);
+      const v1::Flow flow = pick(flows);
+      const int64_t value =
+          std::uniform_int_distribution<int64_t>(0, 9)(rng) * 100;
+      const int64_t quantity =
+          std::uniform_int_distribution<int64_t>(0, 4)(rng);
+      records.push_back(Rec(reporter, partner, hs_code, year * 100 + month,
+                            value, quantity, manufacturer, flow));
+    }
+    Ingest(records, /*commit=*/batch % 6 != 5);
+    const std::vector<std::string> diff = Differences();
+    ASSERT_THAT(diff, IsEmpty()) << "after batch " << batch;
+  }
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok());
+  EXPECT_THAT(*rollups, IsEmpty());
+  // The mix made record highs and standings.
+  EXPECT_GT(std::stoi(Rows("SELECT COUNT(*) FROM series_facts WHERE"
+                           " value_usd > record_value")[0]),
+            10);
+  EXPECT_GT(std::stoi(Rows("SELECT COUNT(*) FROM exporter_standing")[0]), 30);
+}
+
+// A v1 store (written before the facts existed) gets them from the v2
+// migration: drop them, step the version back, reopen.
+TEST_P(ReportFactsTest, MigrationFromV1BuildsTheFacts) {
+  Ingest({Rec("CHN", "BEL", "870380", 202110, 100, 2),
+          Rec("CHN", "W00", "870323", 202111, 80, 1),
+          Rec("CHN", "BEL", "870380", 202111, 30, 1, "BYD"),
+          Rec("DEU", "GBR", "870360", 202111, 50, 1)});
+  const std::vector<std::string> before = Rows(
+      "SELECT * FROM series_facts ORDER BY reporter, flow, segment, period");
+  ASSERT_EQ(before.size(), 8u);  // CHN: ALL x2, ELECTRIC, BEV, ICE; DEU: 3
+  store_.reset();
+  const bool sqlite = GetParam() == testing::Backend::kSqlite;
+  ASSERT_TRUE(
+      RunStoreSql(config_,
+                  {"DROP TABLE series_facts", "DROP TABLE partner_facts",
+                   "DROP TABLE maker_facts", "DROP TABLE exporter_standing",
+                   sqlite ? "PRAGMA user_version = 1"
+                          : "DELETE FROM schema_migrations WHERE version = 2"})
+          .ok());
+  auto reopened = OpenIngestStore(config_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(Rows("SELECT * FROM series_facts ORDER BY reporter, flow,"
+                 " segment, period"),
+            before);
+  EXPECT_THAT(Differences(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace evtrade::store
