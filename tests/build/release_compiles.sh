@@ -11,6 +11,7 @@ objects=(
   tests/CMakeFiles/gateway_report_test.dir/gateway/gateway_report_test.cc.o
   ingest_service/CMakeFiles/ingest_service_lib.dir/ingest_service.cc.o
   gateway/CMakeFiles/gateway_lib.dir/http_gateway.cc.o
+  gateway/CMakeFiles/gateway_lib.dir/http_server.cc.o
 )
 # Ninja's own paths: a renamed target fails loudly here rather than
 # silently compiling nothing.
