@@ -6,6 +6,7 @@
 #include <string>
 
 #include "SQLiteCpp/Database.h"
+#include "absl/strings/str_cat.h"
 #include "common/store/schema.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -70,8 +71,10 @@ TEST(SqliteDatabaseTest, RefusesSchemaFromNewerBuild) {
   auto db = OpenSqliteDatabase(config);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(db.status().message()),
-              HasSubstr("has schema version 2, newer than the version 1"));
+  EXPECT_THAT(
+      std::string(db.status().message()),
+      HasSubstr(absl::StrCat("has schema version ", kSchemaVersion + 1,
+                             ", newer than the version ", kSchemaVersion)));
 }
 
 TEST(SqliteDatabaseTest, WithoutMigrateRefusesOldSchema) {
@@ -81,7 +84,8 @@ TEST(SqliteDatabaseTest, WithoutMigrateRefusesOldSchema) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(db.status().message()),
-              HasSubstr("has schema version 0, older than 1"));
+              HasSubstr(absl::StrCat("has schema version 0, older than ",
+                                     kSchemaVersion)));
   config.migrate = true;
   ASSERT_TRUE(OpenSqliteDatabase(config).ok());
   config.migrate = false;
