@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "cli/import_command.h"
 #include "common/client/ingest_client.h"
+#include "common/domain/paging.h"
 #include "common/util/token.h"
 
 namespace evtrade::cli {
@@ -32,8 +33,8 @@ int RunBatches(const BatchesConfig& config) {
   int printed = 0;
   std::string page_token;
   do {
-    auto page =
-        client.ListBatches(std::min(config.limit - printed, 1000), page_token);
+    auto page = client.ListBatches(
+        std::min(config.limit - printed, kMaxPageSize), page_token);
     if (!page.ok()) {
       absl::FPrintF(stderr, "evtrade batches: ListBatches failed (%s): %s\n",
                     absl::StatusCodeToString(page.status().code()),

@@ -6,11 +6,9 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/domain/field_violation.h"
-#include "common/domain/month.h"
 #include "common/server/grpc_status.h"
 #include "gateway/dashboard.h"
 #include "gateway/http_params.h"

@@ -326,17 +326,19 @@ TEST(GatewayReportTest, BadRequestsAreRejectedNamingTheField) {
   {
     v1::GetMarketReportRequest r = ChinaRequest();
     r.clear_reporter();
-    cases.push_back({r, "reporter: required"});
+    cases.push_back({r, "reporter: is required"});
   }
   {
     v1::GetMarketReportRequest r = ChinaRequest();
     r.set_reporter("W00");
-    cases.push_back({r, "reporter: must be a country, \"W00\" is not"});
+    cases.push_back(
+        {r, "reporter: must be a country, not the World total W00"});
   }
   {
     v1::GetMarketReportRequest r = ChinaRequest();
     r.set_reporter("QQQ");
-    cases.push_back({r, "reporter: unknown country code \"QQQ\""});
+    cases.push_back(
+        {r, "reporter: unknown country code \"QQQ\" (ISO 3166-1 alpha-3)"});
   }
   {
     v1::GetMarketReportRequest r = ChinaRequest();
@@ -413,7 +415,8 @@ TEST(GatewayReportTest, CompareReportersValidatesTheList) {
         h.gateway().CompareReporters(&context, request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(status.error_message(),
-              "reporters[1]: unknown country code \"XX1\"");
+              "reporters[1]: unknown country code \"XX1\" (ISO 3166-1 "
+              "alpha-3)");
   }
 }
 
