@@ -222,7 +222,7 @@ HttpApi::HttpApi(const HttpApiConfig& config, MarketReports* reports,
       {"/metrics", "Prometheus metrics of the gateway", "text/plain",
        [this] {
          return HttpResponse{.status = 200,
-                             .content_type = "text/plain; version=0.0.4",
+                             .content_type = Metrics::kContentType,
                              .headers = {},
                              .body = metrics_->RenderText()};
        }},
