@@ -29,8 +29,11 @@ std::shared_ptr<grpc::Channel> MakeChannel(const QueryClientConfig& config,
               ToMillis(config.keepalive_timeout));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
   const int max_backoff = ToMillis(config.max_reconnect_backoff);
+  // The first reconnect comes soon (then backs off to the cap): the
+  // data-version watch connects at start, and a gateway started a moment
+  // before its query service must not fail fast for a whole second.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
-              std::min(max_backoff, 1000));
+              std::min(max_backoff, 100));
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff);
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, config.max_attempts > 1 ? 1 : 0);
   args.SetServiceConfigJSON(QueryServiceConfigJson(config.max_attempts));

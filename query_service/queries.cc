@@ -402,6 +402,7 @@ absl::StatusOr<v1::GetReportFactsResponse> AnswerGetReportFacts(
     v1::PartnerShare* out = response.add_top_partners();
     out->set_rank(++rank);
     out->set_partner(p.name);
+    out->set_partner_name(std::string(AreaName(p.name)));
     out->set_value_usd(p.figures.value_usd);
     out->set_quantity(p.figures.quantity);
     cumulative += p.figures.value_usd;

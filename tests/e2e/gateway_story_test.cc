@@ -120,7 +120,7 @@ TEST_P(GatewayStoryTest, ChinaNovember2022ReportStatesTheWholeStory) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   v1::MarketReport report;
   grpc::Status status = stub->GetMarketReport(&context, request, &report);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(status.ok()) << status.error_message() << gateway->Stderr();
   EXPECT_TRUE(report.warnings().empty()) << report.ShortDebugString();
 
   // "China's electric car exports hit a record $3.2 billion in November, up

@@ -247,6 +247,7 @@ EVTRADE_FAKE_METHOD(GetManufacturerBreakdown, manufacturers_)
 EVTRADE_FAKE_METHOD(GetExporterRanking, ranking_)
 EVTRADE_FAKE_METHOD(ListRecords, records_)
 EVTRADE_FAKE_METHOD(GetStoreInfo, store_info_)
+EVTRADE_FAKE_METHOD(GetReportFacts, report_facts_)
 
 #undef EVTRADE_FAKE_METHOD
 

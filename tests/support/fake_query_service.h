@@ -53,6 +53,10 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
       FakeHandler<v1::ListRecordsRequest, v1::ListRecordsResponse> h);
   void OnGetStoreInfo(
       FakeHandler<v1::GetStoreInfoRequest, v1::GetStoreInfoResponse> h);
+  // Without a handler GetReportFacts answers UNIMPLEMENTED, as an older
+  // query service does: the gateway then asks for the six parts.
+  void OnGetReportFacts(
+      FakeHandler<v1::GetReportFactsRequest, v1::GetReportFactsResponse> h);
 
   // WatchDataVersion: UNIMPLEMENTED until EnableWatch; then each stream is
   // told `data_version` at once, and every PublishDataVersion after.
@@ -110,6 +114,10 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetStoreInfoRequest* request,
       v1::GetStoreInfoResponse* response) override;
+  grpc::ServerUnaryReactor* GetReportFacts(
+      grpc::CallbackServerContext* context,
+      const v1::GetReportFactsRequest* request,
+      v1::GetReportFactsResponse* response) override;
   grpc::ServerWriteReactor<v1::WatchDataVersionResponse>* WatchDataVersion(
       grpc::CallbackServerContext* context,
       const v1::WatchDataVersionRequest* request) override;
@@ -151,6 +159,8 @@ class FakeQueryService final : public v1::QueryService::CallbackService {
       ABSL_GUARDED_BY(mu_);
   FakeHandler<v1::GetStoreInfoRequest, v1::GetStoreInfoResponse> store_info_
       ABSL_GUARDED_BY(mu_);
+  FakeHandler<v1::GetReportFactsRequest, v1::GetReportFactsResponse>
+      report_facts_ ABSL_GUARDED_BY(mu_);
 };
 
 // A gRPC server on 127.0.0.1 serving one service (and grpc.health.v1,
