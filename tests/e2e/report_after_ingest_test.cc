@@ -188,13 +188,16 @@ TEST_P(ReportAfterIngestTest, ReportAfterAnAcknowledgedIngestHasItsFigures) {
       R"(grpc_server_started_total{grpc_method="GetStoreInfo",)"
       R"(grpc_service="evtrade.v1.QueryService",grpc_type="unary"})";
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
-  // Asked with the last version as the floor, so that the first watched hit
-  // means the watch has told that version (not only an earlier one).
-  while (SeriesValue(Metrics(http_port), hit) < 1 && absl::Now() < give_up) {
+  // Asked with the last version as the floor until one more watched hit
+  // comes (earlier versions' hits do not count): then the watch has told
+  // the last version.
+  const double hits_so_far = SeriesValue(Metrics(http_port), hit);
+  while (SeriesValue(Metrics(http_port), hit) < hits_so_far + 1 &&
+         absl::Now() < give_up) {
     EXPECT_EQ(report_value(version), 10000);
   }
   const double hits_before = SeriesValue(Metrics(http_port), hit);
-  ASSERT_GE(hits_before, 1) << gateway->Stderr();
+  ASSERT_GE(hits_before, hits_so_far + 1) << gateway->Stderr();
   const double asked_before =
       std::max(0.0, SeriesValue(Metrics(query_metrics_port), store_info));
   for (int i = 0; i < 20; ++i) EXPECT_EQ(report_value(version), 10000);
