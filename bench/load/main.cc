@@ -49,7 +49,8 @@ ABSL_FLAG(int64_t, during_ingest_records, 1'000'000,
 ABSL_FLAG(int, sql_reports, 5, "Reports computed with plain SQL.");
 ABSL_FLAG(std::string, phases, "",
           "Comma-separated subset of store,raw,ingest,echo,queries,sql,"
-          "big_ingest,during; empty = all.");
+          "big_ingest,during; empty = all. report_cold (only the uncached "
+          "reports, for profiling) runs only when named.");
 
 namespace {
 

@@ -126,6 +126,17 @@ v1::GetMarketReportRequest Queries::ReportRequest(Cache cache,
   return request;
 }
 
+int Queries::UnaskedTopPartners() const {
+  const int64_t asked = next_cold_[static_cast<int>(Endpoint::kReport)].load();
+  if (asked == 0) return 5;
+  const int64_t reporters = static_cast<int64_t>(workload_.reporters.size());
+  const int64_t months = MonthsInRange(workload_.first, workload_.last);
+  const int64_t last_variant = (asked - 1) / (reporters * months);
+  const int64_t rounds = last_variant / static_cast<int64_t>(kSegments.size());
+  // Past 95 rounds the numbers wrap around: every one was asked.
+  return rounds >= 94 ? 101 : static_cast<int>(5 + rounds + 1);
+}
+
 v1::GetSeriesRequest Queries::SeriesRequest(Cache cache, int64_t n) const {
   const Pick pick = cache == Cache::kCold ? PickCold(n) : PickWarm(n);
   v1::GetSeriesRequest request;

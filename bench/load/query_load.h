@@ -62,6 +62,12 @@ class Queries {
   v1::GetSeriesRequest SeriesRequest(Cache cache, int64_t n) const;
   v1::GetPartnerBreakdownRequest PartnersRequest(Cache cache, int64_t n) const;
 
+  // The smallest top_partners that no cold report request asked for so
+  // far (nor any larger one), so a report asking for it is not in the
+  // gateway's cache. Cold requests ask for 5 and more in turn (see
+  // ReportRequest); at most 100.
+  int UnaskedTopPartners() const;
+
  private:
   void Start(Endpoint endpoint, Cache cache, int caller, int64_t n,
              CallDone done);
