@@ -60,7 +60,8 @@ class SqliteQueryStore::Snapshot final : public QuerySnapshot {
     // A read transaction has nothing to keep; COMMIT just releases the
     // WAL snapshot. Errors here cannot matter to the figures already read.
     try {
-      store_.db_->exec("COMMIT");
+      store_.commit_->reset();
+      store_.commit_->exec();
     } catch (const SQLite::Exception&) {
       try {
         store_.db_->exec("ROLLBACK");
@@ -490,16 +491,24 @@ absl::StatusOr<std::unique_ptr<SqliteQueryStore>> SqliteQueryStore::Open(
   config.busy_timeout = options.busy_timeout;
   auto db = OpenSqliteDatabase(config);
   if (!db.ok()) return db.status();
-  return std::unique_ptr<SqliteQueryStore>(
-      new SqliteQueryStore(*std::move(db)));
+  try {
+    return std::unique_ptr<SqliteQueryStore>(
+        new SqliteQueryStore(*std::move(db)));
+  } catch (const SQLite::Exception& e) {
+    return SqliteErrorToStatus(e, "prepare BEGIN and COMMIT");
+  }
 }
 
 SqliteQueryStore::SqliteQueryStore(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)) {}
+    : db_(std::move(db)),
+      begin_(std::make_unique<SQLite::Statement>(*db_, "BEGIN")),
+      commit_(std::make_unique<SQLite::Statement>(*db_, "COMMIT")) {}
 
 SqliteQueryStore::~SqliteQueryStore() {
   // Statements must be finalized before the connection closes.
   statements_.clear();
+  begin_.reset();
+  commit_.reset();
 }
 
 SQLite::Statement& SqliteQueryStore::Prepare(const std::string& sql) {
@@ -525,7 +534,8 @@ SqliteQueryStore::BeginSnapshot() {
     // A snapshot whose COMMIT and ROLLBACK both failed left its transaction
     // open; end it, or this connection could never read again.
     if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
-    db_->exec("BEGIN");
+    begin_->reset();
+    begin_->exec();
     // The first SELECT fixes the WAL snapshot: data_version and every later
     // read of this transaction see the same committed batches.
     int64_t data_version = 0;
