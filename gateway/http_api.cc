@@ -19,15 +19,6 @@ namespace {
 
 constexpr char kJsonType[] = "application/json";
 
-// The buckets of the gRPC server histogram (go-grpc-prometheus's), so that
-// HTTP and gRPC latencies read on one scale.
-const prometheus::Histogram::BucketBoundaries& DurationBuckets() {
-  static const auto* const kBuckets =
-      new prometheus::Histogram::BucketBoundaries{
-          0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  return *kBuckets;
-}
-
 std::string ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -267,7 +258,7 @@ HttpResponse HttpApi::Handle(const HttpRequest& request) const {
       response.headers.emplace_back("Vary", "Origin");
     }
   }
-  request_duration_->Add({{"route", route}}, DurationBuckets())
+  request_duration_->Add({{"route", route}}, LatencyBuckets())
       .Observe(absl::ToDoubleSeconds(absl::Now() - start));
   requests_total_
       ->Add({{"method", request.method},

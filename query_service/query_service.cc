@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/synchronization/mutex.h"
+#include "common/server/data_version_stream.h"
 #include "common/server/grpc_status.h"
 #include "query_service/queries.h"
 
@@ -111,85 +112,24 @@ grpc::ServerUnaryReactor* QueryServiceImpl::GetStoreInfo(
 
 namespace {
 
-// One WatchDataVersion stream: writes the latest version it was told, one
-// write at a time (a version told while a write is in flight is written
-// after it; versions in between are skipped). The watch calls it with its
-// lock held; gRPC runs OnWriteDone/OnCancel/OnDone on its own threads, never
-// inside StartWrite or Finish, so neither side waits for the other.
-class WatchReactor final
-    : public grpc::ServerWriteReactor<v1::WatchDataVersionResponse>,
-      public DataVersionListener {
+// One WatchDataVersion stream, told by the store's watch. The watch calls
+// it with its lock held, which DataVersionStream allows.
+class WatchReactor final : public DataVersionStream,
+                           public DataVersionListener {
  public:
   explicit WatchReactor(DataVersionWatch* watch) : watch_(watch) {
     watch_->Subscribe(this);
   }
 
-  void OnDataVersion(int64_t data_version) override {
-    absl::MutexLock lock(&mu_);
-    latest_ = data_version;
-    MaybeWriteLocked();
-  }
-
+  void OnDataVersion(int64_t data_version) override { Tell(data_version); }
   void OnWatchEnded(const absl::Status& status) override {
-    absl::MutexLock lock(&mu_);
-    EndLocked(ToGrpcStatus(status));
-  }
-
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    if (!ok) {
-      // The client went away; OnCancel or OnDone follows.
-      EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
-      return;
-    }
-    if (end_.has_value()) {
-      FinishLocked();
-      return;
-    }
-    MaybeWriteLocked();
-  }
-
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
-  }
-
-  void OnDone() override {
-    watch_->Unsubscribe(this);
-    delete this;
+    End(ToGrpcStatus(status));
   }
 
  private:
-  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (writing_ || end_.has_value() || latest_ == sent_) return;
-    response_.set_data_version(latest_);
-    sent_ = latest_;
-    writing_ = true;
-    StartWrite(&response_);
-  }
-
-  // Finishes now, or after the write in flight.
-  void EndLocked(grpc::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (end_.has_value()) return;
-    end_ = std::move(status);
-    if (!writing_) FinishLocked();
-  }
-
-  void FinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    finished_ = true;
-    Finish(*end_);
-  }
+  void Detach() override { watch_->Unsubscribe(this); }
 
   DataVersionWatch* const watch_;
-  absl::Mutex mu_;
-  v1::WatchDataVersionResponse response_ ABSL_GUARDED_BY(mu_);
-  int64_t latest_ ABSL_GUARDED_BY(mu_) = -1;
-  int64_t sent_ ABSL_GUARDED_BY(mu_) = -1;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace

@@ -38,15 +38,14 @@ absl::string_view TypeName(ServerRpcInfo::Type type) {
   return "unknown";
 }
 
-// Buckets of go-grpc-prometheus, so that dashboards written for it work.
-const prometheus::Histogram::BucketBoundaries& HandlingBuckets() {
+}  // namespace
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   static const auto* const kBuckets =
       new prometheus::Histogram::BucketBoundaries{
           0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   return *kBuckets;
 }
-
-}  // namespace
 
 // One per call. gRPC runs the hooks of one call in order, never two at once,
 // so the fields need no lock.
@@ -88,7 +87,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
  private:
   void Record(grpc::StatusCode code) {
     recorded_ = true;
-    metrics_->handling_seconds_->Add(labels_, HandlingBuckets())
+    metrics_->handling_seconds_->Add(labels_, LatencyBuckets())
         .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
     auto handled_labels = labels_;
     // The numeric codes are the same in gRPC and Abseil.
@@ -121,7 +120,7 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
       const grpc::Status* status = methods->GetRecvStatus();
       const grpc::StatusCode code =
           status != nullptr ? status->error_code() : grpc::StatusCode::UNKNOWN;
-      metrics_->client_seconds_->Add({{"method", method_}}, HandlingBuckets())
+      metrics_->client_seconds_->Add({{"method", method_}}, LatencyBuckets())
           .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
       metrics_->client_requests_
           ->Add({{"method", method_},

@@ -38,6 +38,10 @@ struct MetricsConfig {
   std::string listen_address;
 };
 
+// The latency histogram buckets of every evtrade histogram, in seconds:
+// those of go-grpc-prometheus, so that dashboards written for it work.
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
+
 // Thread-safe: the families are prometheus-cpp's (internally locked); the
 // interceptors may run on any gRPC thread. Must outlive every server that
 // uses its interceptor factory.

@@ -9,76 +9,23 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/server/data_version_stream.h"
 #include "common/server/grpc_status.h"
 
 namespace evtrade::testing {
 
 FakeQueryService::~FakeQueryService() { ReleaseDelayed(); }
 
-// One watch stream: the latest version told, one write at a time. The
-// service calls Tell/End with its lock held; gRPC runs the On* callbacks on
-// its own threads, never inside StartWrite or Finish.
-class FakeQueryService::FakeWatch final
-    : public grpc::ServerWriteReactor<v1::WatchDataVersionResponse> {
+// One watch stream, told by the fake (with its lock held, which
+// DataVersionStream allows).
+class FakeQueryService::FakeWatch final : public DataVersionStream {
  public:
   explicit FakeWatch(FakeQueryService* owner) : owner_(owner) {}
 
-  void Tell(int64_t version) {
-    absl::MutexLock lock(&mu_);
-    latest_ = version;
-    MaybeWriteLocked();
-  }
-  void End(const grpc::Status& status) {
-    absl::MutexLock lock(&mu_);
-    EndLocked(status);
-  }
-
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    writing_ = false;
-    if (!ok) EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "gone"));
-    if (end_.has_value()) {
-      FinishLocked();
-      return;
-    }
-    MaybeWriteLocked();
-  }
-  void OnCancel() override {
-    End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
-  }
-  void OnDone() override {
-    owner_->ForgetWatch(this);
-    delete this;
-  }
-
  private:
-  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (writing_ || end_.has_value() || latest_ == sent_) return;
-    response_.set_data_version(latest_);
-    sent_ = latest_;
-    writing_ = true;
-    StartWrite(&response_);
-  }
-  void EndLocked(const grpc::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (end_.has_value()) return;
-    end_ = status;
-    if (!writing_) FinishLocked();
-  }
-  void FinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    finished_ = true;
-    Finish(*end_);
-  }
+  void Detach() override { owner_->ForgetWatch(this); }
 
   FakeQueryService* const owner_;
-  absl::Mutex mu_;
-  v1::WatchDataVersionResponse response_ ABSL_GUARDED_BY(mu_);
-  int64_t latest_ ABSL_GUARDED_BY(mu_) = -1;
-  int64_t sent_ ABSL_GUARDED_BY(mu_) = -1;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> end_ ABSL_GUARDED_BY(mu_);
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 void FakeQueryService::EnableWatch(int64_t data_version) {
