@@ -3,6 +3,7 @@
 #ifndef EVTRADE_COMMON_STORE_PG_INGEST_STORE_H_
 #define EVTRADE_COMMON_STORE_PG_INGEST_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +27,9 @@ struct PgIngestStoreConfig {
   absl::Duration lock_timeout = absl::Seconds(5);
   // Create or upgrade the schema at Open (the ingest service does).
   bool migrate = true;
+  // Rollup cells a batch holds before it writes them
+  // (StoreConfig::max_rollup_cells).
+  size_t max_rollup_cells = 50'000;
 };
 
 // Two connections: a writer, used only by the one live BatchWriter, and a

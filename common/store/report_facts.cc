@@ -25,16 +25,6 @@ bool InSegment(v1::Powertrain segment, PowertrainClass cls) {
 
 std::span<const v1::Powertrain> FactSegments() { return kSegments; }
 
-Figures CellTotalDelta(bool world_row, bool new_record, const CellAfter& after,
-                       const Figures& delta) {
-  if (world_row) {
-    if (!new_record) return delta;
-    return Figures{after.world.value_usd - after.partner.value_usd,
-                   after.world.quantity - after.partner.quantity};
-  }
-  return after.has_world ? Figures{} : delta;
-}
-
 void FactsMaintainer::AddCell(const std::string& reporter, int flow,
                               const std::string& manufacturer, int period,
                               PowertrainClass cls, const Figures& total_delta) {

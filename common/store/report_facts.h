@@ -84,21 +84,6 @@ struct Standing {
 
 enum class NamedKind { kPartner, kManufacturer };
 
-// A rollup cell (hs_month row) just after an upsert changed it.
-struct CellAfter {
-  bool has_world = false;
-  Figures world;
-  Figures partner;  // the partner rows' sum
-};
-
-// How much the cell's total (World row where there is one, else the
-// partner sum) moved when a record changed by `delta`: a new World row
-// replaces the partner sum (the cell has one World record at most); a
-// revised World row moves it by its delta; a partner row moves it only
-// while the cell has no World row.
-Figures CellTotalDelta(bool world_row, bool new_record, const CellAfter& after,
-                       const Figures& delta);
-
 // The backend's statements for the facts tables, inside the batch's open
 // transaction. Errors are the backend's (UNAVAILABLE, INTERNAL, ...).
 class FactsTables {
@@ -133,8 +118,8 @@ class FactsMaintainer {
  public:
   // The change of one rollup cell's contribution to the totals: what the
   // cell's total (its World row where there is one, else its partner sum)
-  // moved by. Called for every upsert that wrote a record, with a zero
-  // delta too: a new cell makes a month with data.
+  // moved by (RollupDeltas::Flush). Called for every cell a written record
+  // touched, with a zero delta too: a new cell makes a month with data.
   void AddCell(const std::string& reporter, int flow,
                const std::string& manufacturer, int period, PowertrainClass cls,
                const Figures& total_delta);

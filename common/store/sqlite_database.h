@@ -5,6 +5,7 @@
 #ifndef EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
 #define EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct SqliteStoreConfig {
   // (FAILED_PRECONDITION). Either way a file from a newer evtrade (higher
   // user_version) is refused.
   bool migrate = true;
+  // The writer (SqliteIngestStore) only: rollup cells a batch holds before
+  // it writes them (StoreConfig::max_rollup_cells).
+  size_t max_rollup_cells = 50'000;
 };
 
 // Opens a connection: READWRITE|CREATE (WAL readers need write access to
