@@ -72,6 +72,45 @@ class ScopedStatementReset {
   SQLite::Statement& statement_;
 };
 
+// Writes many rows with one INSERT per kRows rows ("INSERT ... VALUES
+// (...), (...), ... <tail>"), and the remainder one row per statement:
+// SQLite's cost per statement (start, halt, cursors) is then paid once per
+// kRows rows. Both statements are prepared once. The rows' keys must be
+// distinct when the tail is an upsert. Throws SQLite::Exception.
+class SqliteMultiRowInsert {
+ public:
+  static constexpr size_t kRows = 64;
+
+  // head: "INSERT INTO t (a, b, c) VALUES "; columns: parameters per row;
+  // tail: what follows the rows ("ON CONFLICT ...", or "").
+  SqliteMultiRowInsert(SQLite::Database& db, std::string_view head, int columns,
+                       std::string_view tail);
+
+  // bind(statement, first, i) binds row i's columns at parameters first,
+  // first + 1, ... (text bound without a copy must outlive the call).
+  template <typename Bind>
+  void Write(size_t rows, Bind bind) {
+    size_t i = 0;
+    for (; i + kRows <= rows; i += kRows) {
+      ScopedStatementReset reset(many_);
+      for (size_t r = 0; r < kRows; ++r) {
+        bind(many_, static_cast<int>(r) * columns_ + 1, i + r);
+      }
+      many_.exec();
+    }
+    for (; i < rows; ++i) {
+      ScopedStatementReset reset(one_);
+      bind(one_, 1, i);
+      one_.exec();
+    }
+  }
+
+ private:
+  const int columns_;
+  SQLite::Statement many_;
+  SQLite::Statement one_;
+};
+
 }  // namespace evtrade::store
 
 #endif  // EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_

@@ -31,8 +31,9 @@ std::string AddNamedSql(const char* table, const char* name_column) {
                       "excluded.quantity");
 }
 
+// The key outlives the statement's run (ScopedStatementReset).
 void BindKey(SQLite::Statement& st, const SeriesKey& key) {
-  st.bind(1, key.reporter);
+  st.bindNoCopy(1, key.reporter);
   st.bind(2, key.flow);
   st.bind(3, key.segment);
 }
@@ -159,7 +160,7 @@ absl::Status SqliteFactsTables::AddNamed(NamedKind kind, const SeriesKey& key,
     ScopedStatementReset reset(st);
     BindKey(st, key);
     st.bind(4, period);
-    st.bind(5, name);
+    st.bindNoCopy(5, name);
     st.bind(6, delta.value_usd);
     st.bind(7, delta.quantity);
     st.exec();

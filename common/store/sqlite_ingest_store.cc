@@ -60,16 +60,13 @@ FROM hs_month
 WHERE reporter = ?1 AND flow = ?2 AND manufacturer = ?3 AND period = ?4
   AND hs_code = ?5)sql";
 
-// One rollup cell's new figures (RollupTables::PutHsMonth).
-const std::string kPutHsMonthSql =
-    absl::StrCat(kHsMonthInsert,
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                 kHsMonthReplace);
-
-constexpr char kPartnerMonthSql[] = R"sql(
+// Rollup cells' changes (RollupTables::AddPartnerMonth), as the head and
+// tail of a multi-row INSERT.
+constexpr char kPartnerMonthHead[] = R"sql(
 INSERT INTO partner_month (reporter, flow, powertrain, period, partner, rows,
                            value_usd, quantity)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+VALUES )sql";
+constexpr char kPartnerMonthTail[] = R"sql(
 ON CONFLICT (reporter, flow, powertrain, period, partner) DO UPDATE SET
   rows = rows + excluded.rows,
   value_usd = value_usd + excluded.value_usd,
@@ -96,14 +93,15 @@ ORDER BY batch_id DESC
 LIMIT ?2)sql";
 
 // Binds the key columns ?1..?6 in schema order (reporter, partner, flow,
-// hs_code, period, manufacturer).
+// hs_code, period, manufacturer). Text is bound without a copy: the record
+// outlives the statement's run (ScopedStatementReset clears the bindings).
 void BindKey(SQLite::Statement& st, const v1::TradeRecord& record) {
-  st.bind(1, record.reporter());
-  st.bind(2, record.partner());
+  st.bindNoCopy(1, record.reporter());
+  st.bindNoCopy(2, record.partner());
   st.bind(3, static_cast<int32_t>(record.flow()));
-  st.bind(4, record.hs_code());
+  st.bindNoCopy(4, record.hs_code());
   st.bind(5, record.period().year() * 100 + record.period().month());
-  st.bind(6, record.manufacturer());
+  st.bindNoCopy(6, record.manufacturer());
 }
 
 // The rollups' statements on the writer connection. Errors are thrown
@@ -112,8 +110,9 @@ class SqliteRollupTables final : public RollupTables {
  public:
   explicit SqliteRollupTables(SQLite::Database& db)
       : cell_(db, kHsMonthCellSql),
-        put_cell_(db, kPutHsMonthSql),
-        partner_month_(db, kPartnerMonthSql) {}
+        put_cells_(db, absl::StrCat(kHsMonthInsert, "VALUES "), 12,
+                   kHsMonthReplace),
+        partner_month_(db, kPartnerMonthHead, 8, kPartnerMonthTail) {}
 
   absl::StatusOr<std::vector<HsMonthFigures>> ReadHsMonth(
       std::span<const HsMonthKey> keys) override {
@@ -139,19 +138,23 @@ class SqliteRollupTables final : public RollupTables {
 
   absl::Status PutHsMonth(std::span<const HsMonthRow> rows) override {
     try {
-      for (const HsMonthRow& row : rows) {
-        ScopedStatementReset reset(put_cell_);
-        BindCellKey(put_cell_, row.key);
-        const HsMonthFigures& f = row.figures;
-        put_cell_.bind(6, row.powertrain);
-        put_cell_.bind(7, f.has_world ? 1 : 0);
-        put_cell_.bind(8, f.world.value_usd);
-        put_cell_.bind(9, f.world.quantity);
-        put_cell_.bind(10, f.partner_rows);
-        put_cell_.bind(11, f.partner.value_usd);
-        put_cell_.bind(12, f.partner.quantity);
-        put_cell_.exec();
-      }
+      put_cells_.Write(rows.size(),
+                       [&](SQLite::Statement& st, int p, size_t i) {
+                         const HsMonthRow& row = rows[i];
+                         const HsMonthFigures& f = row.figures;
+                         st.bindNoCopy(p, row.key.reporter);
+                         st.bind(p + 1, row.key.flow);
+                         st.bindNoCopy(p + 2, row.key.manufacturer);
+                         st.bind(p + 3, row.key.period);
+                         st.bindNoCopy(p + 4, row.key.hs_code);
+                         st.bind(p + 5, row.powertrain);
+                         st.bind(p + 6, f.has_world ? 1 : 0);
+                         st.bind(p + 7, f.world.value_usd);
+                         st.bind(p + 8, f.world.quantity);
+                         st.bind(p + 9, f.partner_rows);
+                         st.bind(p + 10, f.partner.value_usd);
+                         st.bind(p + 11, f.partner.quantity);
+                       });
       return absl::OkStatus();
     } catch (const SQLite::Exception& e) {
       return SqliteErrorToStatus(e, "write hs_month");
@@ -160,19 +163,18 @@ class SqliteRollupTables final : public RollupTables {
 
   absl::Status AddPartnerMonth(std::span<const PartnerMonthRow> rows) override {
     try {
-      for (const PartnerMonthRow& row : rows) {
-        SQLite::Statement& pm = partner_month_;
-        ScopedStatementReset reset(pm);
-        pm.bind(1, row.key.reporter);
-        pm.bind(2, row.key.flow);
-        pm.bind(3, row.key.powertrain);
-        pm.bind(4, row.key.period);
-        pm.bind(5, row.key.partner);
-        pm.bind(6, row.rows);
-        pm.bind(7, row.figures.value_usd);
-        pm.bind(8, row.figures.quantity);
-        pm.exec();
-      }
+      partner_month_.Write(rows.size(),
+                           [&](SQLite::Statement& st, int p, size_t i) {
+                             const PartnerMonthRow& row = rows[i];
+                             st.bindNoCopy(p, row.key.reporter);
+                             st.bind(p + 1, row.key.flow);
+                             st.bind(p + 2, row.key.powertrain);
+                             st.bind(p + 3, row.key.period);
+                             st.bindNoCopy(p + 4, row.key.partner);
+                             st.bind(p + 5, row.rows);
+                             st.bind(p + 6, row.figures.value_usd);
+                             st.bind(p + 7, row.figures.quantity);
+                           });
       return absl::OkStatus();
     } catch (const SQLite::Exception& e) {
       return SqliteErrorToStatus(e, "write partner_month");
@@ -180,18 +182,18 @@ class SqliteRollupTables final : public RollupTables {
   }
 
  private:
-  // ?1..?5 in hs_month key order.
+  // ?1..?5 in hs_month key order; the key outlives the statement's run.
   static void BindCellKey(SQLite::Statement& st, const HsMonthKey& key) {
-    st.bind(1, key.reporter);
+    st.bindNoCopy(1, key.reporter);
     st.bind(2, key.flow);
-    st.bind(3, key.manufacturer);
+    st.bindNoCopy(3, key.manufacturer);
     st.bind(4, key.period);
-    st.bind(5, key.hs_code);
+    st.bindNoCopy(5, key.hs_code);
   }
 
   SQLite::Statement cell_;
-  SQLite::Statement put_cell_;
-  SQLite::Statement partner_month_;
+  SqliteMultiRowInsert put_cells_;
+  SqliteMultiRowInsert partner_month_;
 };
 
 }  // namespace
@@ -310,7 +312,7 @@ absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
       w.insert_record.bind(7, record.value_usd());
       w.insert_record.bind(8, record.quantity());
       w.insert_record.bind(9, record.net_weight_kg());
-      w.insert_record.bind(10, record.source());
+      w.insert_record.bindNoCopy(10, record.source());
       w.insert_record.bind(11, batch_id_);
       if (w.insert_record.exec() == 1) {
         ++inserted_;
