@@ -117,21 +117,23 @@ absl::Status PgFactsTables::PutSeries(const SeriesKey& key,
   return db_.Exec(kPutSeriesSql, params).status();
 }
 
-absl::Status PgFactsTables::AddNamed(NamedKind kind, const SeriesKey& key,
-                                     int period, const std::string& name,
-                                     const Figures& delta) {
+absl::Status PgFactsTables::AddNamed(std::span<const NamedDelta> rows) {
   static const std::string* const kPartnerSql =
       new std::string(AddNamedSql("partner_facts", "partner"));
   static const std::string* const kMakerSql =
       new std::string(AddNamedSql("maker_facts", "manufacturer"));
-  const PgParam params[] = {
-      PgParam::Text(key.reporter), PgParam::Int(key.flow),
-      PgParam::Int(key.segment),   PgParam::Int(period),
-      PgParam::Text(name),         PgParam::Int(delta.value_usd),
-      PgParam::Int(delta.quantity)};
-  return db_
-      .Exec(kind == NamedKind::kPartner ? *kPartnerSql : *kMakerSql, params)
-      .status();
+  for (const NamedDelta& row : rows) {
+    const PgParam params[] = {
+        PgParam::Text(row.key.reporter), PgParam::Int(row.key.flow),
+        PgParam::Int(row.key.segment),   PgParam::Int(row.period),
+        PgParam::Text(row.name),         PgParam::Int(row.delta.value_usd),
+        PgParam::Int(row.delta.quantity)};
+    RETURN_IF_ERROR(
+        db_.Exec(row.kind == NamedKind::kPartner ? *kPartnerSql : *kMakerSql,
+                 params)
+            .status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Standing>> PgFactsTables::StandingsFrom(

@@ -55,11 +55,14 @@ void FactsMaintainer::AddPartner(const std::string& reporter, int flow,
 }
 
 absl::Status FactsMaintainer::FlushNamed(FactsTables& tables) {
+  std::vector<NamedDelta> rows;
+  rows.reserve(named_.size());
   for (const auto& [named, delta] : named_) {
     const auto& [kind, key, period, name] = named;
-    RETURN_IF_ERROR(tables.AddNamed(static_cast<NamedKind>(kind), key, period,
-                                    name, delta));
+    rows.push_back(
+        NamedDelta{static_cast<NamedKind>(kind), key, period, name, delta});
   }
+  RETURN_IF_ERROR(tables.AddNamed(rows));
   named_.clear();
   return absl::OkStatus();
 }

@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -84,6 +85,15 @@ struct Standing {
 
 enum class NamedKind { kPartner, kManufacturer };
 
+// A change to one partner_facts / maker_facts row.
+struct NamedDelta {
+  NamedKind kind = NamedKind::kPartner;
+  SeriesKey key;
+  int period = 0;
+  std::string name;  // the partner or the manufacturer
+  Figures delta;
+};
+
 // The backend's statements for the facts tables, inside the batch's open
 // transaction. Errors are the backend's (UNAVAILABLE, INTERNAL, ...).
 class FactsTables {
@@ -99,10 +109,9 @@ class FactsTables {
   // Inserts or replaces one row.
   virtual absl::Status PutSeries(const SeriesKey& key,
                                  const SeriesFact& fact) = 0;
-  // Adds `delta` to one partner_facts / maker_facts row, creating it.
-  virtual absl::Status AddNamed(NamedKind kind, const SeriesKey& key,
-                                int period, const std::string& name,
-                                const Figures& delta) = 0;
+  // Adds each row's delta to its partner_facts / maker_facts row, creating
+  // it. The rows' keys are distinct.
+  virtual absl::Status AddNamed(std::span<const NamedDelta> rows) = 0;
   // The reporter's exporter_standing rows with period >= from, ascending.
   virtual absl::StatusOr<std::vector<Standing>> StandingsFrom(
       const std::string& reporter, int from) = 0;
