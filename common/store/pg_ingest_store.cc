@@ -83,9 +83,6 @@ ON CONFLICT (reporter, flow, powertrain, period, partner) DO UPDATE SET
   value_usd = p.value_usd + excluded.value_usd,
   quantity = p.quantity + excluded.quantity)sql";
 
-// Rows per rollup statement.
-constexpr size_t kRollupRowsPerStatement = 10'000;
-
 constexpr char kNextIdsSql[] = R"sql(
 SELECT (SELECT COALESCE(MAX(batch_id), 0) + 1 FROM batches),
        (SELECT value + 1 FROM meta WHERE key = 'data_version'))sql";
@@ -129,29 +126,6 @@ std::vector<PgParam> KeyParams(const v1::TradeRecord& record) {
       PgParam::Int(PeriodKey(record)),  PgParam::Text(record.manufacturer())};
 }
 
-// One column of a multi-row statement, as a PostgreSQL array literal.
-class PgArray {
- public:
-  void AddText(std::string_view value) {
-    Separate();
-    text_ += '"';
-    for (char c : value) {
-      if (c == '"' || c == '\\') text_ += '\\';
-      text_ += c;
-    }
-    text_ += '"';
-  }
-  void AddInt(int64_t value) {
-    Separate();
-    absl::StrAppend(&text_, value);
-  }
-  PgParam Param() && { return PgParam::Text(std::move(text_) + "}"); }
-
- private:
-  void Separate() { text_ += text_.size() == 1 ? "" : ","; }
-  std::string text_ = "{";
-};
-
 // The rollups' statements on the writer connection, a chunk of rows at a
 // time.
 class PgRollupTables final : public RollupTables {
@@ -161,23 +135,19 @@ class PgRollupTables final : public RollupTables {
   absl::StatusOr<std::vector<HsMonthFigures>> ReadHsMonth(
       std::span<const HsMonthKey> keys) override {
     std::vector<HsMonthFigures> cells(keys.size());
-    for (size_t first = 0; first < keys.size();
-         first += kRollupRowsPerStatement) {
+    for (size_t first = 0; first < keys.size(); first += kPgRowsPerStatement) {
       const std::span<const HsMonthKey> chunk = keys.subspan(
-          first, std::min(kRollupRowsPerStatement, keys.size() - first));
-      PgArray reporter, flow, manufacturer, period, hs_code;
+          first, std::min(kPgRowsPerStatement, keys.size() - first));
+      PgArray columns[5];
       for (const HsMonthKey& key : chunk) {
-        reporter.AddText(key.reporter);
-        flow.AddInt(key.flow);
-        manufacturer.AddText(key.manufacturer);
-        period.AddInt(key.period);
-        hs_code.AddText(key.hs_code);
+        columns[0].AddText(key.reporter);
+        columns[1].AddInt(key.flow);
+        columns[2].AddText(key.manufacturer);
+        columns[3].AddInt(key.period);
+        columns[4].AddText(key.hs_code);
       }
-      const PgParam params[] = {
-          std::move(reporter).Param(), std::move(flow).Param(),
-          std::move(manufacturer).Param(), std::move(period).Param(),
-          std::move(hs_code).Param()};
-      ASSIGN_OR_RETURN(PgRows rows, db_.Exec(kReadHsMonthSql, params));
+      ASSIGN_OR_RETURN(PgRows rows,
+                       db_.Exec(kReadHsMonthSql, ArrayParams(columns)));
       for (int r = 0; r < rows.size(); ++r) {
         HsMonthFigures& c = cells[first + rows.Int(r, 0) - 1];
         c.has_world = rows.Int(r, 1) != 0;
@@ -190,11 +160,10 @@ class PgRollupTables final : public RollupTables {
   }
 
   absl::Status PutHsMonth(std::span<const HsMonthRow> rows) override {
-    for (size_t first = 0; first < rows.size();
-         first += kRollupRowsPerStatement) {
+    for (size_t first = 0; first < rows.size(); first += kPgRowsPerStatement) {
       PgArray columns[12];
       for (const HsMonthRow& row : rows.subspan(
-               first, std::min(kRollupRowsPerStatement, rows.size() - first))) {
+               first, std::min(kPgRowsPerStatement, rows.size() - first))) {
         const HsMonthFigures& f = row.figures;
         columns[0].AddText(row.key.reporter);
         columns[1].AddInt(row.key.flow);
@@ -209,17 +178,16 @@ class PgRollupTables final : public RollupTables {
         columns[10].AddInt(f.partner.value_usd);
         columns[11].AddInt(f.partner.quantity);
       }
-      RETURN_IF_ERROR(Run(kPutHsMonthSql, columns));
+      RETURN_IF_ERROR(db_.Exec(kPutHsMonthSql, ArrayParams(columns)).status());
     }
     return absl::OkStatus();
   }
 
   absl::Status AddPartnerMonth(std::span<const PartnerMonthRow> rows) override {
-    for (size_t first = 0; first < rows.size();
-         first += kRollupRowsPerStatement) {
+    for (size_t first = 0; first < rows.size(); first += kPgRowsPerStatement) {
       PgArray columns[8];
       for (const PartnerMonthRow& row : rows.subspan(
-               first, std::min(kRollupRowsPerStatement, rows.size() - first))) {
+               first, std::min(kPgRowsPerStatement, rows.size() - first))) {
         columns[0].AddText(row.key.reporter);
         columns[1].AddInt(row.key.flow);
         columns[2].AddInt(row.key.powertrain);
@@ -229,19 +197,13 @@ class PgRollupTables final : public RollupTables {
         columns[6].AddInt(row.figures.value_usd);
         columns[7].AddInt(row.figures.quantity);
       }
-      RETURN_IF_ERROR(Run(kAddPartnerMonthSql, columns));
+      RETURN_IF_ERROR(
+          db_.Exec(kAddPartnerMonthSql, ArrayParams(columns)).status());
     }
     return absl::OkStatus();
   }
 
  private:
-  absl::Status Run(const std::string& sql, std::span<PgArray> columns) {
-    std::vector<PgParam> params;
-    params.reserve(columns.size());
-    for (PgArray& column : columns) params.push_back(std::move(column).Param());
-    return db_.Exec(sql, params).status();
-  }
-
   PgConnection& db_;
 };
 
