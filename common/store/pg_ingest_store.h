@@ -52,9 +52,9 @@ struct PgIngestStoreConfig {
 // replicas still give availability. Within one process the writer slot
 // serializes batches before they reach the server.
 //
-// Record upserts, revisions, the hs_month/partner_month rollups (by
-// deltas), the batches row and the meta counters commit together or not at
-// all; COMMIT waits for the WAL flush (synchronous_commit as the server is
+// Record upserts, revisions, the hs_month/partner_month rollups (gathered
+// per batch and written once per touched cell, rollup_deltas.h), the
+// batches row and the meta counters commit together or not at all; COMMIT waits for the WAL flush (synchronous_commit as the server is
 // configured; the default is on).
 //
 // Thread-safe. BeginBatch blocks while another BatchWriter of this store is
