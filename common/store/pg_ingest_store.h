@@ -54,8 +54,9 @@ struct PgIngestStoreConfig {
 //
 // Record upserts, revisions, the hs_month/partner_month rollups (gathered
 // per batch and written once per touched cell, rollup_deltas.h), the
-// batches row and the meta counters commit together or not at all; COMMIT waits for the WAL flush (synchronous_commit as the server is
-// configured; the default is on).
+// batches row and the meta counters commit together or not at all; COMMIT
+// waits for the WAL flush (synchronous_commit as the server is configured;
+// the default is on).
 //
 // Thread-safe. BeginBatch blocks while another BatchWriter of this store is
 // alive. The store must outlive its BatchWriters.
