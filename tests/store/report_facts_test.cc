@@ -302,6 +302,25 @@ TEST_P(ReportFactsTest, RollupsFlushedMidBatchAreExact) {
   EXPECT_THAT(*rollups, IsEmpty());
 }
 
+// Names travel through the flushes intact, also characters that array
+// literals (PostgreSQL's unnest) and SQL quote or escape.
+TEST_P(ReportFactsTest, NamesWithQuotesAndBracesSurviveTheFlush) {
+  const std::string maker = "Mc\"Laren\\, {NULL} 'é'";
+  Ingest({Rec("DEU", "W00", "870380", 202211, 40, 2, maker),
+          Rec("DEU", "BEL", "870380", 202211, 5, 1, maker),
+          Rec("DEU", "BEL", "870380", 202211, 9, 1)});
+  EXPECT_THAT(Rows("SELECT world_value, partner_value, manufacturer FROM"
+                   " hs_month ORDER BY manufacturer"),
+              ::testing::ElementsAre("0|9|", "40|5|" + maker));
+  EXPECT_THAT(Rows("SELECT manufacturer, value_usd FROM maker_facts"
+                   " WHERE segment = 1"),
+              ::testing::ElementsAre(maker + "|40"));
+  EXPECT_THAT(Differences(), IsEmpty());
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  EXPECT_THAT(*rollups, IsEmpty());
+}
+
 // A v1 store (written before the facts existed) gets them from the v2
 // migration: drop them, step the version back, reopen.
 TEST_P(ReportFactsTest, MigrationFromV1BuildsTheFacts) {
