@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/store/facts_check.h"
 #include "common/store/open_store.h"
 #include "common/store/rollup_check.h"
@@ -297,6 +298,52 @@ TEST_P(ReportFactsTest, RollupsFlushedMidBatchAreExact) {
                                      "202212|FRA|5|1", "202212|USA|60|3"));
   EXPECT_THAT(Rows(makers), ::testing::ElementsAre("202211|BMW|44|2"));
   EXPECT_THAT(Differences(), IsEmpty());
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  EXPECT_THAT(*rollups, IsEmpty());
+}
+
+// One flush of more cells than a multi-row statement holds (SQLite writes 64
+// rows per INSERT, the rest one by one): 120 hs_month cells, 360
+// partner_month cells, then every record revised by +1 in a second batch.
+TEST_P(ReportFactsTest, ManyCellsInOneFlushAreExact) {
+  const std::vector<std::string> reporters = {"CHN", "DEU", "JPN", "KOR",
+                                              "USA"};
+  const std::vector<std::string> partners = {"BEL", "FRA", "GBR", "W00"};
+  const std::vector<std::string> hs_codes = {"870380", "870360"};
+  for (int revision = 0; revision < 2; ++revision) {
+    std::vector<v1::TradeRecord> records;
+    for (const std::string& reporter : reporters) {
+      for (int month = 1; month <= 12; ++month) {
+        for (const std::string& partner : partners) {
+          for (const std::string& hs_code : hs_codes) {
+            // World: 100 per month; each other partner: the month.
+            const int64_t value = (partner == "W00" ? 100 : month) + revision;
+            records.push_back(
+                Rec(reporter, partner, hs_code, 202200 + month, value, 1));
+          }
+        }
+      }
+    }
+    Ingest(records);
+    // Partner values: 5 reporters x 2 codes x 3 partners x (1 + ... + 12)
+    // = 30 x 78 = 2340, plus 360 x revision.
+    EXPECT_THAT(
+        Rows("SELECT COUNT(*), SUM(has_world), SUM(world_value),"
+             " SUM(partner_rows), SUM(partner_value) FROM hs_month"),
+        ::testing::ElementsAre(absl::StrCat("120|120|", 120 * (100 + revision),
+                                            "|360|", 2340 + 360 * revision)));
+    EXPECT_THAT(Rows("SELECT COUNT(*), SUM(rows), SUM(value_usd) FROM"
+                     " partner_month"),
+                ::testing::ElementsAre(
+                    absl::StrCat("360|360|", 2340 + 360 * revision)));
+    // All vehicles: each month the World rows of both codes.
+    EXPECT_THAT(
+        Rows("SELECT COUNT(*), SUM(value_usd) FROM series_facts"
+             " WHERE segment = 1"),
+        ::testing::ElementsAre(absl::StrCat("60|", 120 * (100 + revision))));
+    EXPECT_THAT(Differences(), IsEmpty()) << "revision " << revision;
+  }
   absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
   ASSERT_TRUE(rollups.ok()) << rollups.status();
   EXPECT_THAT(*rollups, IsEmpty());
