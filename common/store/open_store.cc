@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<IngestStore>> OpenIngestStore(
     pg.connection = PgConnectionOf(config);
     pg.lock_timeout = config.lock_timeout;
     pg.migrate = config.migrate;
+    pg.max_rollup_cells = config.max_rollup_cells;
     ASSIGN_OR_RETURN(std::unique_ptr<PgIngestStore> store,
                      PgIngestStore::Open(pg));
     return std::unique_ptr<IngestStore>(std::move(store));
@@ -49,6 +50,7 @@ absl::StatusOr<std::unique_ptr<IngestStore>> OpenIngestStore(
   sqlite.path = config.db;
   sqlite.busy_timeout = config.lock_timeout;
   sqlite.migrate = config.migrate;
+  sqlite.max_rollup_cells = config.max_rollup_cells;
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteIngestStore> store,
                    SqliteIngestStore::Open(sqlite));
   return std::unique_ptr<IngestStore>(std::move(store));

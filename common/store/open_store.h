@@ -4,6 +4,7 @@
 #ifndef EVTRADE_COMMON_STORE_OPEN_STORE_H_
 #define EVTRADE_COMMON_STORE_OPEN_STORE_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct StoreConfig {
   // PostgreSQL readers: how long a snapshot older than one this process
   // already served (a lagging replica) is retried before UNAVAILABLE.
   absl::Duration replica_wait = absl::Seconds(2);
+  // The writer: rollup cells (hs_month, partner_month) a batch holds in
+  // memory before it writes them (rollup_deltas.h). Smaller bounds memory
+  // more tightly and writes more often; tests set it small.
+  size_t max_rollup_cells = 50'000;
 };
 
 // Whether `db` names a PostgreSQL database rather than a SQLite file.

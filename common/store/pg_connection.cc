@@ -223,4 +223,31 @@ bool IsPostgresUri(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
 }
 
+void PgArray::AddText(std::string_view value) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+}
+
+void PgArray::AddInt(int64_t value) {
+  if (text_.size() > 1) text_ += ',';
+  absl::StrAppend(&text_, value);
+}
+
+PgParam PgArray::Param() && {
+  text_ += '}';
+  return PgParam::Text(std::move(text_));
+}
+
+std::vector<PgParam> ArrayParams(std::span<PgArray> columns) {
+  std::vector<PgParam> params;
+  params.reserve(columns.size());
+  for (PgArray& column : columns) params.push_back(std::move(column).Param());
+  return params;
+}
+
 }  // namespace evtrade::store

@@ -5,12 +5,14 @@
 #ifndef EVTRADE_COMMON_STORE_PG_CONNECTION_H_
 #define EVTRADE_COMMON_STORE_PG_CONNECTION_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -41,6 +43,26 @@ struct PgParam {
   std::optional<std::string> value;
   bool binary = false;
 };
+
+// One column of a multi-row statement, sent as one array parameter (the
+// statement reads the columns with unnest($1::text[], $2::bigint[], ...)).
+class PgArray {
+ public:
+  void AddText(std::string_view value);
+  void AddInt(int64_t value);
+  // The array literal; the PgArray is spent.
+  PgParam Param() &&;
+
+ private:
+  std::string text_ = "{";
+};
+
+// The parameters $1, $2, ... of a multi-row statement; the columns are spent.
+std::vector<PgParam> ArrayParams(std::span<PgArray> columns);
+
+// Rows per multi-row statement (PgArray columns): large enough that the
+// round trip is negligible, small enough to bound the statement's memory.
+inline constexpr size_t kPgRowsPerStatement = 10'000;
 
 // The rows of one statement. Owns the libpq result.
 class PgRows {

@@ -27,11 +27,13 @@ const std::string kPutSeriesSql = absl::StrCat(
     " record_value = excluded.record_value, all_value = excluded.all_value,"
     " streak = excluded.streak");
 
+// Adds rows given as arrays (PgArray) to named facts.
 std::string AddNamedSql(const char* table, const char* name_column) {
   return absl::StrCat(
       "INSERT INTO ", table, " AS t (reporter, flow, segment, period, ",
       name_column,
-      ", value_usd, quantity) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+      ", value_usd, quantity) SELECT * FROM unnest($1::text[], $2::int[],"
+      " $3::int[], $4::int[], $5::text[], $6::bigint[], $7::bigint[])"
       " ON CONFLICT (reporter, flow, segment, period, ",
       name_column,
       ") DO UPDATE SET value_usd = t.value_usd + excluded.value_usd,"
@@ -117,21 +119,36 @@ absl::Status PgFactsTables::PutSeries(const SeriesKey& key,
   return db_.Exec(kPutSeriesSql, params).status();
 }
 
-absl::Status PgFactsTables::AddNamed(NamedKind kind, const SeriesKey& key,
-                                     int period, const std::string& name,
-                                     const Figures& delta) {
+absl::Status PgFactsTables::AddNamed(std::span<const NamedDelta> rows) {
   static const std::string* const kPartnerSql =
       new std::string(AddNamedSql("partner_facts", "partner"));
   static const std::string* const kMakerSql =
       new std::string(AddNamedSql("maker_facts", "manufacturer"));
-  const PgParam params[] = {
-      PgParam::Text(key.reporter), PgParam::Int(key.flow),
-      PgParam::Int(key.segment),   PgParam::Int(period),
-      PgParam::Text(name),         PgParam::Int(delta.value_usd),
-      PgParam::Int(delta.quantity)};
-  return db_
-      .Exec(kind == NamedKind::kPartner ? *kPartnerSql : *kMakerSql, params)
-      .status();
+  // One statement per run of rows of one kind, at most kPgRowsPerStatement.
+  size_t first = 0;
+  while (first < rows.size()) {
+    const NamedKind kind = rows[first].kind;
+    PgArray columns[7];
+    size_t end = first;
+    for (; end < rows.size() && rows[end].kind == kind &&
+           end - first < kPgRowsPerStatement;
+         ++end) {
+      const NamedDelta& row = rows[end];
+      columns[0].AddText(row.key.reporter);
+      columns[1].AddInt(row.key.flow);
+      columns[2].AddInt(row.key.segment);
+      columns[3].AddInt(row.period);
+      columns[4].AddText(row.name);
+      columns[5].AddInt(row.delta.value_usd);
+      columns[6].AddInt(row.delta.quantity);
+    }
+    RETURN_IF_ERROR(
+        db_.Exec(kind == NamedKind::kPartner ? *kPartnerSql : *kMakerSql,
+                 ArrayParams(columns))
+            .status());
+    first = end;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Standing>> PgFactsTables::StandingsFrom(

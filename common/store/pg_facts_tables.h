@@ -5,6 +5,7 @@
 #define EVTRADE_COMMON_STORE_PG_FACTS_TABLES_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,7 @@ class PgFactsTables final : public FactsTables {
   absl::StatusOr<std::optional<SeriesFact>> SeriesBefore(const SeriesKey& key,
                                                          int before) override;
   absl::Status PutSeries(const SeriesKey& key, const SeriesFact& fact) override;
-  absl::Status AddNamed(NamedKind kind, const SeriesKey& key, int period,
-                        const std::string& name, const Figures& delta) override;
+  absl::Status AddNamed(std::span<const NamedDelta> rows) override;
   absl::StatusOr<std::vector<Standing>> StandingsFrom(
       const std::string& reporter, int from) override;
   absl::StatusOr<std::vector<Standing>> StandingsAt(int period) override;

@@ -1,9 +1,12 @@
 #include "common/store/pg_ingest_store.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,12 +15,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/domain/areas.h"
-#include "common/domain/powertrain.h"
 #include "common/store/batch_slot.h"
 #include "common/store/pg_facts_tables.h"
 #include "common/store/pg_schema.h"
 #include "common/store/report_facts.h"
+#include "common/store/rollup_deltas.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
 
@@ -30,10 +32,14 @@ FROM records
 WHERE reporter = $1 AND partner = $2 AND flow = $3 AND hs_code = $4
   AND period = $5 AND manufacturer = $6)sql";
 
+// A new key costs this one statement; a key already stored inserts nothing
+// (0 rows affected) and the batch then reads and revises the record.
 constexpr char kInsertRecordSql[] = R"sql(
 INSERT INTO records (reporter, partner, flow, hs_code, period, manufacturer,
                      value_usd, quantity, net_weight_kg, source, batch_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11))sql";
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (reporter, partner, flow, hs_code, period, manufacturer)
+DO NOTHING)sql";
 
 constexpr char kInsertRevisionSql[] = R"sql(
 INSERT INTO record_revisions (record_id, batch_id, replaced_by_batch,
@@ -46,35 +52,32 @@ SET value_usd = $1, quantity = $2, net_weight_kg = $3, source = $4,
     batch_id = $5
 WHERE record_id = $6)sql";
 
-// As sqlite_ingest_store.cc: $7/$8 value and quantity deltas.
-constexpr char kHsMonthWorldSql[] = R"sql(
-INSERT INTO hs_month AS h (reporter, flow, manufacturer, period, hs_code,
-                           powertrain, has_world, world_value, world_quantity)
-VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)
-ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
-  has_world = 1,
-  world_value = h.world_value + excluded.world_value,
-  world_quantity = h.world_quantity + excluded.world_quantity
-RETURNING has_world, world_value, world_quantity, partner_value,
-          partner_quantity)sql";
+// The rollups are written a flush at a time (RollupTables), each statement
+// taking its rows as arrays ($n: one array per column, unnest).
 
-// $7: rows delta; $8/$9: value and quantity deltas.
-constexpr char kHsMonthPartnerSql[] = R"sql(
-INSERT INTO hs_month AS h (reporter, flow, manufacturer, period, hs_code,
-                           powertrain, partner_rows, partner_value,
-                           partner_quantity)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
-  partner_rows = h.partner_rows + excluded.partner_rows,
-  partner_value = h.partner_value + excluded.partner_value,
-  partner_quantity = h.partner_quantity + excluded.partner_quantity
-RETURNING has_world, world_value, world_quantity, partner_value,
-          partner_quantity)sql";
+// The stored cells among the keys; k.i: the key's position (1-based).
+constexpr char kReadHsMonthSql[] = R"sql(
+SELECT k.i, h.has_world, h.world_value, h.world_quantity, h.partner_rows,
+       h.partner_value, h.partner_quantity
+FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[])
+       WITH ORDINALITY AS k(reporter, flow, manufacturer, period, hs_code, i)
+JOIN hs_month h
+  ON h.reporter = k.reporter AND h.flow = k.flow
+ AND h.manufacturer = k.manufacturer AND h.period = k.period
+ AND h.hs_code = k.hs_code)sql";
 
-constexpr char kPartnerMonthSql[] = R"sql(
+const std::string kPutHsMonthSql = absl::StrCat(
+    kHsMonthInsert,
+    "SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], "
+    "$5::text[], $6::int[], $7::int[], $8::bigint[], $9::bigint[], "
+    "$10::bigint[], $11::bigint[], $12::bigint[])",
+    kHsMonthReplace);
+
+constexpr char kAddPartnerMonthSql[] = R"sql(
 INSERT INTO partner_month AS p (reporter, flow, powertrain, period, partner,
                                 rows, value_usd, quantity)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[],
+                     $5::text[], $6::bigint[], $7::bigint[], $8::bigint[])
 ON CONFLICT (reporter, flow, powertrain, period, partner) DO UPDATE SET
   rows = p.rows + excluded.rows,
   value_usd = p.value_usd + excluded.value_usd,
@@ -123,6 +126,87 @@ std::vector<PgParam> KeyParams(const v1::TradeRecord& record) {
       PgParam::Int(PeriodKey(record)),  PgParam::Text(record.manufacturer())};
 }
 
+// The rollups' statements on the writer connection, a chunk of rows at a
+// time.
+class PgRollupTables final : public RollupTables {
+ public:
+  explicit PgRollupTables(PgConnection& db) : db_(db) {}
+
+  absl::StatusOr<std::vector<HsMonthFigures>> ReadHsMonth(
+      std::span<const HsMonthKey> keys) override {
+    std::vector<HsMonthFigures> cells(keys.size());
+    for (size_t first = 0; first < keys.size(); first += kPgRowsPerStatement) {
+      const std::span<const HsMonthKey> chunk = keys.subspan(
+          first, std::min(kPgRowsPerStatement, keys.size() - first));
+      PgArray columns[5];
+      for (const HsMonthKey& key : chunk) {
+        columns[0].AddText(key.reporter);
+        columns[1].AddInt(key.flow);
+        columns[2].AddText(key.manufacturer);
+        columns[3].AddInt(key.period);
+        columns[4].AddText(key.hs_code);
+      }
+      ASSIGN_OR_RETURN(PgRows rows,
+                       db_.Exec(kReadHsMonthSql, ArrayParams(columns)));
+      for (int r = 0; r < rows.size(); ++r) {
+        HsMonthFigures& c = cells[first + rows.Int(r, 0) - 1];
+        c.has_world = rows.Int(r, 1) != 0;
+        c.world = {rows.Int(r, 2), rows.Int(r, 3)};
+        c.partner_rows = rows.Int(r, 4);
+        c.partner = {rows.Int(r, 5), rows.Int(r, 6)};
+      }
+    }
+    return cells;
+  }
+
+  absl::Status PutHsMonth(std::span<const HsMonthRow> rows) override {
+    for (size_t first = 0; first < rows.size(); first += kPgRowsPerStatement) {
+      PgArray columns[12];
+      for (const HsMonthRow& row : rows.subspan(
+               first, std::min(kPgRowsPerStatement, rows.size() - first))) {
+        const HsMonthFigures& f = row.figures;
+        columns[0].AddText(row.key.reporter);
+        columns[1].AddInt(row.key.flow);
+        columns[2].AddText(row.key.manufacturer);
+        columns[3].AddInt(row.key.period);
+        columns[4].AddText(row.key.hs_code);
+        columns[5].AddInt(row.powertrain);
+        columns[6].AddInt(f.has_world ? 1 : 0);
+        columns[7].AddInt(f.world.value_usd);
+        columns[8].AddInt(f.world.quantity);
+        columns[9].AddInt(f.partner_rows);
+        columns[10].AddInt(f.partner.value_usd);
+        columns[11].AddInt(f.partner.quantity);
+      }
+      RETURN_IF_ERROR(db_.Exec(kPutHsMonthSql, ArrayParams(columns)).status());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AddPartnerMonth(std::span<const PartnerMonthRow> rows) override {
+    for (size_t first = 0; first < rows.size(); first += kPgRowsPerStatement) {
+      PgArray columns[8];
+      for (const PartnerMonthRow& row : rows.subspan(
+               first, std::min(kPgRowsPerStatement, rows.size() - first))) {
+        columns[0].AddText(row.key.reporter);
+        columns[1].AddInt(row.key.flow);
+        columns[2].AddInt(row.key.powertrain);
+        columns[3].AddInt(row.key.period);
+        columns[4].AddText(row.key.partner);
+        columns[5].AddInt(row.rows);
+        columns[6].AddInt(row.figures.value_usd);
+        columns[7].AddInt(row.figures.quantity);
+      }
+      RETURN_IF_ERROR(
+          db_.Exec(kAddPartnerMonthSql, ArrayParams(columns)).status());
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  PgConnection& db_;
+};
+
 }  // namespace
 
 // One open transaction on the writer connection, holding kPgWriterLock.
@@ -158,8 +242,12 @@ class PgIngestStore::Batch final : public BatchWriter {
   }
   absl::StatusOr<UpsertOutcome> UpsertInTransaction(
       const v1::TradeRecord& record);
-  absl::Status AddToRollups(const v1::TradeRecord& record, int rows_delta,
-                            int64_t value_delta, int64_t quantity_delta);
+  // Adds a written record's change to the rollups; writes the held cells
+  // when they reach the store's bound.
+  absl::Status AddToRollups(const v1::TradeRecord& record, bool new_record,
+                            const Figures& delta);
+  // Writes the held rollup cells.
+  absl::Status FlushRollups();
   absl::Status CommitInTransaction(const BatchCounts& counts,
                                    std::string response, int64_t now_ms);
 
@@ -170,6 +258,7 @@ class PgIngestStore::Batch final : public BatchWriter {
   bool open_ = true;
   int64_t inserted_ = 0;
   std::optional<absl::Status> failed_;
+  RollupDeltas rollups_{store_.config_.max_rollup_cells};
   FactsMaintainer facts_;
 };
 
@@ -178,67 +267,42 @@ absl::Status PgIngestStore::Batch::CheckUsable() const {
 }
 
 absl::Status PgIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
-                                                int rows_delta,
-                                                int64_t value_delta,
-                                                int64_t quantity_delta) {
-  PgConnection& db = *store_.write_;
-  const int powertrain = static_cast<int>(ClassifyHsCode(record.hs_code()));
-  const bool world = record.partner() == kWorldCode;
-  std::vector<PgParam> hs = {
-      PgParam::Text(record.reporter()),     PgParam::Int(record.flow()),
-      PgParam::Text(record.manufacturer()), PgParam::Int(PeriodKey(record)),
-      PgParam::Text(record.hs_code()),      PgParam::Int(powertrain)};
-  if (!world) hs.push_back(PgParam::Int(rows_delta));
-  hs.push_back(PgParam::Int(value_delta));
-  hs.push_back(PgParam::Int(quantity_delta));
-  ASSIGN_OR_RETURN(PgRows cell,
-                   db.Exec(world ? kHsMonthWorldSql : kHsMonthPartnerSql, hs));
-  if (cell.size() != 1) {
-    return absl::InternalError("hs_month upsert returned no row");
-  }
-  // The cell after the change, from which its total's change follows.
-  const CellAfter after{cell.Int(0, 0) != 0,
-                        {cell.Int(0, 1), cell.Int(0, 2)},
-                        {cell.Int(0, 3), cell.Int(0, 4)}};
-  const Figures delta{value_delta, quantity_delta};
-  const PowertrainClass cls = static_cast<PowertrainClass>(powertrain);
-  facts_.AddCell(record.reporter(), static_cast<int>(record.flow()),
-                 record.manufacturer(), PeriodKey(record), cls,
-                 CellTotalDelta(world, rows_delta == 1, after, delta));
+                                                bool new_record,
+                                                const Figures& delta) {
+  rollups_.Add(record, new_record, delta);
+  return rollups_.full() ? FlushRollups() : absl::OkStatus();
+}
 
-  // Partner breakdowns use official figures only, and World is no partner.
-  if (world || !record.manufacturer().empty()) return absl::OkStatus();
-  facts_.AddPartner(record.reporter(), static_cast<int>(record.flow()),
-                    PeriodKey(record), cls, record.partner(), delta);
-  if (facts_.pending_named() > FactsMaintainer::kMaxPendingNamed) {
-    PgFactsTables tables(db);
-    RETURN_IF_ERROR(facts_.FlushNamed(tables));
-  }
-  const PgParam pm[] = {
-      PgParam::Text(record.reporter()), PgParam::Int(record.flow()),
-      PgParam::Int(powertrain),         PgParam::Int(PeriodKey(record)),
-      PgParam::Text(record.partner()),  PgParam::Int(rows_delta),
-      PgParam::Int(value_delta),        PgParam::Int(quantity_delta)};
-  return db.Exec(kPartnerMonthSql, pm).status();
+absl::Status PgIngestStore::Batch::FlushRollups() {
+  PgRollupTables rollups(*store_.write_);
+  PgFactsTables facts(*store_.write_);
+  return rollups_.Flush(rollups, facts_, facts);
 }
 
 absl::StatusOr<UpsertOutcome> PgIngestStore::Batch::UpsertInTransaction(
     const v1::TradeRecord& record) {
   PgConnection& db = *store_.write_;
   const std::vector<PgParam> key = KeyParams(record);
-  ASSIGN_OR_RETURN(PgRows found, db.Exec(kSelectRecordSql, key));
-  if (found.size() == 0) {
+  {
     std::vector<PgParam> insert = key;
     insert.push_back(PgParam::Int(record.value_usd()));
     insert.push_back(PgParam::Int(record.quantity()));
     insert.push_back(PgParam::Int(record.net_weight_kg()));
     insert.push_back(PgParam::Text(record.source()));
     insert.push_back(PgParam::Int(batch_id_));
-    RETURN_IF_ERROR(db.Exec(kInsertRecordSql, insert).status());
-    RETURN_IF_ERROR(
-        AddToRollups(record, 1, record.value_usd(), record.quantity()));
-    ++inserted_;
-    return UpsertOutcome::kInserted;
+    ASSIGN_OR_RETURN(PgRows inserted, db.Exec(kInsertRecordSql, insert));
+    if (inserted.Affected() == 1) {
+      ++inserted_;
+      RETURN_IF_ERROR(
+          AddToRollups(record, /*new_record=*/true,
+                       Figures{record.value_usd(), record.quantity()}));
+      return UpsertOutcome::kInserted;
+    }
+  }
+  // The key is stored: compare with its figures.
+  ASSIGN_OR_RETURN(PgRows found, db.Exec(kSelectRecordSql, key));
+  if (found.size() != 1) {
+    return absl::InternalError("record neither inserted nor found");
   }
   const int64_t record_id = found.Int(0, 0);
   const int64_t old_value = found.Int(0, 1);
@@ -263,8 +327,9 @@ absl::StatusOr<UpsertOutcome> PgIngestStore::Batch::UpsertInTransaction(
                             PgParam::Int(batch_id_),
                             PgParam::Int(record_id)};
   RETURN_IF_ERROR(db.Exec(kUpdateRecordSql, update).status());
-  RETURN_IF_ERROR(AddToRollups(record, 0, record.value_usd() - old_value,
-                               record.quantity() - old_quantity));
+  RETURN_IF_ERROR(AddToRollups(record, /*new_record=*/false,
+                               Figures{record.value_usd() - old_value,
+                                       record.quantity() - old_quantity}));
   return UpsertOutcome::kUpdated;
 }
 
@@ -294,6 +359,8 @@ absl::Status PgIngestStore::Batch::CommitInTransaction(
           taken.Int(0, 0), "; this stream wrote nothing"));
     }
   }
+  // The rollups first: their flush tells the facts how the cells moved.
+  RETURN_IF_ERROR(FlushRollups());
   {
     PgFactsTables tables(db);
     RETURN_IF_ERROR(facts_.Flush(tables));

@@ -3,6 +3,7 @@
 #ifndef EVTRADE_COMMON_STORE_PG_INGEST_STORE_H_
 #define EVTRADE_COMMON_STORE_PG_INGEST_STORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +27,9 @@ struct PgIngestStoreConfig {
   absl::Duration lock_timeout = absl::Seconds(5);
   // Create or upgrade the schema at Open (the ingest service does).
   bool migrate = true;
+  // Rollup cells a batch holds before it writes them
+  // (StoreConfig::max_rollup_cells).
+  size_t max_rollup_cells = 50'000;
 };
 
 // Two connections: a writer, used only by the one live BatchWriter, and a
@@ -48,10 +52,11 @@ struct PgIngestStoreConfig {
 // replicas still give availability. Within one process the writer slot
 // serializes batches before they reach the server.
 //
-// Record upserts, revisions, the hs_month/partner_month rollups (by
-// deltas), the batches row and the meta counters commit together or not at
-// all; COMMIT waits for the WAL flush (synchronous_commit as the server is
-// configured; the default is on).
+// Record upserts, revisions, the hs_month/partner_month rollups (gathered
+// per batch and written once per touched cell, rollup_deltas.h), the
+// batches row and the meta counters commit together or not at all; COMMIT
+// waits for the WAL flush (synchronous_commit as the server is configured;
+// the default is on).
 //
 // Thread-safe. BeginBatch blocks while another BatchWriter of this store is
 // alive. The store must outlive its BatchWriters.

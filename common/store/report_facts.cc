@@ -25,16 +25,6 @@ bool InSegment(v1::Powertrain segment, PowertrainClass cls) {
 
 std::span<const v1::Powertrain> FactSegments() { return kSegments; }
 
-Figures CellTotalDelta(bool world_row, bool new_record, const CellAfter& after,
-                       const Figures& delta) {
-  if (world_row) {
-    if (!new_record) return delta;
-    return Figures{after.world.value_usd - after.partner.value_usd,
-                   after.world.quantity - after.partner.quantity};
-  }
-  return after.has_world ? Figures{} : delta;
-}
-
 void FactsMaintainer::AddCell(const std::string& reporter, int flow,
                               const std::string& manufacturer, int period,
                               PowertrainClass cls, const Figures& total_delta) {
@@ -65,11 +55,14 @@ void FactsMaintainer::AddPartner(const std::string& reporter, int flow,
 }
 
 absl::Status FactsMaintainer::FlushNamed(FactsTables& tables) {
+  std::vector<NamedDelta> rows;
+  rows.reserve(named_.size());
   for (const auto& [named, delta] : named_) {
     const auto& [kind, key, period, name] = named;
-    RETURN_IF_ERROR(tables.AddNamed(static_cast<NamedKind>(kind), key, period,
-                                    name, delta));
+    rows.push_back(
+        NamedDelta{static_cast<NamedKind>(kind), key, period, name, delta});
   }
+  RETURN_IF_ERROR(tables.AddNamed(rows));
   named_.clear();
   return absl::OkStatus();
 }

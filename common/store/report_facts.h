@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -84,20 +85,14 @@ struct Standing {
 
 enum class NamedKind { kPartner, kManufacturer };
 
-// A rollup cell (hs_month row) just after an upsert changed it.
-struct CellAfter {
-  bool has_world = false;
-  Figures world;
-  Figures partner;  // the partner rows' sum
+// A change to one partner_facts / maker_facts row.
+struct NamedDelta {
+  NamedKind kind = NamedKind::kPartner;
+  SeriesKey key;
+  int period = 0;
+  std::string name;  // the partner or the manufacturer
+  Figures delta;
 };
-
-// How much the cell's total (World row where there is one, else the
-// partner sum) moved when a record changed by `delta`: a new World row
-// replaces the partner sum (the cell has one World record at most); a
-// revised World row moves it by its delta; a partner row moves it only
-// while the cell has no World row.
-Figures CellTotalDelta(bool world_row, bool new_record, const CellAfter& after,
-                       const Figures& delta);
 
 // The backend's statements for the facts tables, inside the batch's open
 // transaction. Errors are the backend's (UNAVAILABLE, INTERNAL, ...).
@@ -114,10 +109,9 @@ class FactsTables {
   // Inserts or replaces one row.
   virtual absl::Status PutSeries(const SeriesKey& key,
                                  const SeriesFact& fact) = 0;
-  // Adds `delta` to one partner_facts / maker_facts row, creating it.
-  virtual absl::Status AddNamed(NamedKind kind, const SeriesKey& key,
-                                int period, const std::string& name,
-                                const Figures& delta) = 0;
+  // Adds each row's delta to its partner_facts / maker_facts row, creating
+  // it. The rows' keys are distinct.
+  virtual absl::Status AddNamed(std::span<const NamedDelta> rows) = 0;
   // The reporter's exporter_standing rows with period >= from, ascending.
   virtual absl::StatusOr<std::vector<Standing>> StandingsFrom(
       const std::string& reporter, int from) = 0;
@@ -133,8 +127,8 @@ class FactsMaintainer {
  public:
   // The change of one rollup cell's contribution to the totals: what the
   // cell's total (its World row where there is one, else its partner sum)
-  // moved by. Called for every upsert that wrote a record, with a zero
-  // delta too: a new cell makes a month with data.
+  // moved by (RollupDeltas::Flush). Called for every cell a written record
+  // touched, with a zero delta too: a new cell makes a month with data.
   void AddCell(const std::string& reporter, int flow,
                const std::string& manufacturer, int period, PowertrainClass cls,
                const Figures& total_delta);

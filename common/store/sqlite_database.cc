@@ -82,9 +82,17 @@ absl::StatusOr<std::unique_ptr<SQLite::Database>> OpenSqliteDatabase(
     return absl::InvalidArgumentError("store path: must not be empty");
   }
   if (absl::Status dirs = MakeDirsFor(config.path); !dirs.ok()) return dirs;
+  // Before SQLite's first use in the process (later it refuses, harmlessly):
+  // no memory statistics, which nothing reads and which take a global mutex
+  // on every allocation.
+  [[maybe_unused]] static const int memstatus =
+      sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   try {
+    // NOMUTEX: one thread at a time uses a connection (see the header), so
+    // SQLite need not lock it on every call.
     auto db = std::make_unique<SQLite::Database>(
-        config.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+        config.path,
+        SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
         static_cast<int>(absl::ToInt64Milliseconds(config.busy_timeout)));
     const std::string mode = absl::AsciiStrToLower(
         db->execAndGet("PRAGMA journal_mode = WAL").getString());
@@ -143,5 +151,31 @@ ScopedStatementReset::~ScopedStatementReset() {
   } catch (const SQLite::Exception&) {
   }
 }
+
+namespace {
+
+std::string MultiRowSql(std::string_view head, int columns, size_t rows,
+                        std::string_view tail) {
+  std::string sql(head);
+  for (size_t r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < columns; ++c) {
+      absl::StrAppend(&sql, c == 0 ? "?" : ", ?",
+                      static_cast<int>(r) * columns + c + 1);
+    }
+    sql += ")";
+  }
+  absl::StrAppend(&sql, " ", ToAbsl(tail));
+  return sql;
+}
+
+}  // namespace
+
+SqliteMultiRowInsert::SqliteMultiRowInsert(SQLite::Database& db,
+                                           std::string_view head, int columns,
+                                           std::string_view tail)
+    : columns_(columns),
+      many_(db, MultiRowSql(head, columns, kRows, tail)),
+      one_(db, MultiRowSql(head, columns, 1, tail)) {}
 
 }  // namespace evtrade::store

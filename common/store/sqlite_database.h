@@ -5,6 +5,7 @@
 #ifndef EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
 #define EVTRADE_COMMON_STORE_SQLITE_DATABASE_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct SqliteStoreConfig {
   // (FAILED_PRECONDITION). Either way a file from a newer evtrade (higher
   // user_version) is refused.
   bool migrate = true;
+  // The writer (SqliteIngestStore) only: rollup cells a batch holds before
+  // it writes them (StoreConfig::max_rollup_cells).
+  size_t max_rollup_cells = 50'000;
 };
 
 // Opens a connection: READWRITE|CREATE (WAL readers need write access to
@@ -66,6 +70,45 @@ class ScopedStatementReset {
 
  private:
   SQLite::Statement& statement_;
+};
+
+// Writes many rows with one INSERT per kRows rows ("INSERT ... VALUES
+// (...), (...), ... <tail>"), and the remainder one row per statement:
+// SQLite's cost per statement (start, halt, cursors) is then paid once per
+// kRows rows. Both statements are prepared once. The rows' keys must be
+// distinct when the tail is an upsert. Throws SQLite::Exception.
+class SqliteMultiRowInsert {
+ public:
+  static constexpr size_t kRows = 64;
+
+  // head: "INSERT INTO t (a, b, c) VALUES "; columns: parameters per row;
+  // tail: what follows the rows ("ON CONFLICT ...", or "").
+  SqliteMultiRowInsert(SQLite::Database& db, std::string_view head, int columns,
+                       std::string_view tail);
+
+  // bind(statement, first, i) binds row i's columns at parameters first,
+  // first + 1, ... (text bound without a copy must outlive the call).
+  template <typename Bind>
+  void Write(size_t rows, Bind bind) {
+    size_t i = 0;
+    for (; i + kRows <= rows; i += kRows) {
+      ScopedStatementReset reset(many_);
+      for (size_t r = 0; r < kRows; ++r) {
+        bind(many_, static_cast<int>(r) * columns_ + 1, i + r);
+      }
+      many_.exec();
+    }
+    for (; i < rows; ++i) {
+      ScopedStatementReset reset(one_);
+      bind(one_, 1, i);
+      one_.exec();
+    }
+  }
+
+ private:
+  const int columns_;
+  SQLite::Statement many_;
+  SQLite::Statement one_;
 };
 
 }  // namespace evtrade::store

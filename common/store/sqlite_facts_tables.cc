@@ -22,17 +22,19 @@ const std::string kPutSeriesSql = absl::StrCat(
     kSeriesFactColumns,
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
 
-std::string AddNamedSql(const char* table, const char* name_column) {
+// The head and tail of a multi-row INSERT that adds to named facts.
+std::string AddNamedHead(const char* table, const char* name_column) {
   return absl::StrCat("INSERT INTO ", table,
                       " (reporter, flow, segment, period, ", name_column,
-                      ", value_usd, quantity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                      "?7) ON CONFLICT DO UPDATE SET value_usd = value_usd + "
-                      "excluded.value_usd, quantity = quantity + "
-                      "excluded.quantity");
+                      ", value_usd, quantity) VALUES ");
 }
+constexpr char kAddNamedTail[] =
+    "ON CONFLICT DO UPDATE SET value_usd = value_usd + excluded.value_usd, "
+    "quantity = quantity + excluded.quantity";
 
+// The key outlives the statement's run (ScopedStatementReset).
 void BindKey(SQLite::Statement& st, const SeriesKey& key) {
-  st.bind(1, key.reporter);
+  st.bindNoCopy(1, key.reporter);
   st.bind(2, key.flow);
   st.bind(3, key.segment);
 }
@@ -81,8 +83,10 @@ SqliteFactsTables::SqliteFactsTables(SQLite::Database& db)
     : series_from_(db, kSeriesFromSql),
       series_before_(db, kSeriesBeforeSql),
       put_series_(db, kPutSeriesSql),
-      add_partner_(db, AddNamedSql("partner_facts", "partner")),
-      add_maker_(db, AddNamedSql("maker_facts", "manufacturer")),
+      add_partner_(db, AddNamedHead("partner_facts", "partner"), 7,
+                   kAddNamedTail),
+      add_maker_(db, AddNamedHead("maker_facts", "manufacturer"), 7,
+                 kAddNamedTail),
       standings_from_(db,
                       "SELECT reporter, period, ytd_value, ytd_quantity, rank"
                       " FROM exporter_standing WHERE reporter = ?1"
@@ -150,19 +154,28 @@ absl::Status SqliteFactsTables::PutSeries(const SeriesKey& key,
   });
 }
 
-absl::Status SqliteFactsTables::AddNamed(NamedKind kind, const SeriesKey& key,
-                                         int period, const std::string& name,
-                                         const Figures& delta) {
+absl::Status SqliteFactsTables::AddNamed(std::span<const NamedDelta> rows) {
   return Guard("write named facts", [&]() -> absl::Status {
-    SQLite::Statement& st =
-        kind == NamedKind::kPartner ? add_partner_ : add_maker_;
-    ScopedStatementReset reset(st);
-    BindKey(st, key);
-    st.bind(4, period);
-    st.bind(5, name);
-    st.bind(6, delta.value_usd);
-    st.bind(7, delta.quantity);
-    st.exec();
+    // A run of rows of one kind per writer.
+    size_t first = 0;
+    while (first < rows.size()) {
+      const NamedKind kind = rows[first].kind;
+      size_t end = first;
+      while (end < rows.size() && rows[end].kind == kind) ++end;
+      const std::span<const NamedDelta> run = rows.subspan(first, end - first);
+      (kind == NamedKind::kPartner ? add_partner_ : add_maker_)
+          .Write(run.size(), [&](SQLite::Statement& st, int p, size_t i) {
+            const NamedDelta& row = run[i];
+            st.bindNoCopy(p, row.key.reporter);
+            st.bind(p + 1, row.key.flow);
+            st.bind(p + 2, row.key.segment);
+            st.bind(p + 3, row.period);
+            st.bindNoCopy(p + 4, row.name);
+            st.bind(p + 5, row.delta.value_usd);
+            st.bind(p + 6, row.delta.quantity);
+          });
+      first = end;
+    }
     return absl::OkStatus();
   });
 }

@@ -5,12 +5,14 @@
 #define EVTRADE_COMMON_STORE_SQLITE_FACTS_TABLES_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "SQLiteCpp/Database.h"
 #include "SQLiteCpp/Statement.h"
 #include "common/store/report_facts.h"
+#include "common/store/sqlite_database.h"
 
 namespace evtrade::store {
 
@@ -26,8 +28,7 @@ class SqliteFactsTables final : public FactsTables {
   absl::StatusOr<std::optional<SeriesFact>> SeriesBefore(const SeriesKey& key,
                                                          int before) override;
   absl::Status PutSeries(const SeriesKey& key, const SeriesFact& fact) override;
-  absl::Status AddNamed(NamedKind kind, const SeriesKey& key, int period,
-                        const std::string& name, const Figures& delta) override;
+  absl::Status AddNamed(std::span<const NamedDelta> rows) override;
   absl::StatusOr<std::vector<Standing>> StandingsFrom(
       const std::string& reporter, int from) override;
   absl::StatusOr<std::vector<Standing>> StandingsAt(int period) override;
@@ -37,8 +38,8 @@ class SqliteFactsTables final : public FactsTables {
   SQLite::Statement series_from_;
   SQLite::Statement series_before_;
   SQLite::Statement put_series_;
-  SQLite::Statement add_partner_;
-  SQLite::Statement add_maker_;
+  SqliteMultiRowInsert add_partner_;
+  SqliteMultiRowInsert add_maker_;
   SQLite::Statement standings_from_;
   SQLite::Statement standings_at_;
   SQLite::Statement put_standing_;

@@ -6,18 +6,19 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "SQLiteCpp/Transaction.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/domain/areas.h"
-#include "common/domain/powertrain.h"
 #include "common/store/batch_slot.h"
 #include "common/store/report_facts.h"
+#include "common/store/rollup_deltas.h"
 #include "common/store/sqlite_facts_tables.h"
 #include "common/util/status_macros.h"
 #include "common/util/strings.h"
@@ -31,10 +32,14 @@ FROM records
 WHERE reporter = ?1 AND partner = ?2 AND flow = ?3 AND hs_code = ?4
   AND period = ?5 AND manufacturer = ?6)sql";
 
+// A new key costs this one statement; a key already stored inserts nothing
+// (no change counted) and the batch then reads and revises the record.
 constexpr char kInsertRecordSql[] = R"sql(
 INSERT INTO records (reporter, partner, flow, hs_code, period, manufacturer,
                      value_usd, quantity, net_weight_kg, source, batch_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+ON CONFLICT (reporter, partner, flow, hs_code, period, manufacturer)
+DO NOTHING)sql";
 
 constexpr char kInsertRevisionSql[] = R"sql(
 INSERT INTO record_revisions (record_id, batch_id, replaced_by_batch,
@@ -47,42 +52,21 @@ SET value_usd = ?1, quantity = ?2, net_weight_kg = ?3, source = ?4,
     batch_id = ?5
 WHERE record_id = ?6)sql";
 
-// ?7/?8: value and quantity deltas. A World row, once seen, stays (records
-// are never deleted), so has_world only ever turns on.
-constexpr char kHsMonthWorldSql[] = R"sql(
-INSERT INTO hs_month (reporter, flow, manufacturer, period, hs_code,
-                      powertrain, has_world, world_value, world_quantity)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)
-ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
-  has_world = 1,
-  world_value = world_value + excluded.world_value,
-  world_quantity = world_quantity + excluded.world_quantity)sql";
-
-// ?7: rows delta (1 for a new record, 0 for a revision); ?8/?9: value and
-// quantity deltas.
-constexpr char kHsMonthPartnerSql[] = R"sql(
-INSERT INTO hs_month (reporter, flow, manufacturer, period, hs_code,
-                      powertrain, partner_rows, partner_value,
-                      partner_quantity)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-ON CONFLICT (reporter, flow, manufacturer, period, hs_code) DO UPDATE SET
-  partner_rows = partner_rows + excluded.partner_rows,
-  partner_value = partner_value + excluded.partner_value,
-  partner_quantity = partner_quantity + excluded.partner_quantity)sql";
-
-// The cell an upsert just changed (a point read on its key; cheaper here
-// than RETURNING, which buffers its rows in an ephemeral table).
+// One rollup cell as stored (RollupTables::ReadHsMonth).
 constexpr char kHsMonthCellSql[] = R"sql(
-SELECT has_world, world_value, world_quantity, partner_value,
+SELECT has_world, world_value, world_quantity, partner_rows, partner_value,
        partner_quantity
 FROM hs_month
 WHERE reporter = ?1 AND flow = ?2 AND manufacturer = ?3 AND period = ?4
   AND hs_code = ?5)sql";
 
-constexpr char kPartnerMonthSql[] = R"sql(
+// Rollup cells' changes (RollupTables::AddPartnerMonth), as the head and
+// tail of a multi-row INSERT.
+constexpr char kPartnerMonthHead[] = R"sql(
 INSERT INTO partner_month (reporter, flow, powertrain, period, partner, rows,
                            value_usd, quantity)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+VALUES )sql";
+constexpr char kPartnerMonthTail[] = R"sql(
 ON CONFLICT (reporter, flow, powertrain, period, partner) DO UPDATE SET
   rows = rows + excluded.rows,
   value_usd = value_usd + excluded.value_usd,
@@ -109,15 +93,108 @@ ORDER BY batch_id DESC
 LIMIT ?2)sql";
 
 // Binds the key columns ?1..?6 in schema order (reporter, partner, flow,
-// hs_code, period, manufacturer).
+// hs_code, period, manufacturer). Text is bound without a copy: the record
+// outlives the statement's run (ScopedStatementReset clears the bindings).
 void BindKey(SQLite::Statement& st, const v1::TradeRecord& record) {
-  st.bind(1, record.reporter());
-  st.bind(2, record.partner());
+  st.bindNoCopy(1, record.reporter());
+  st.bindNoCopy(2, record.partner());
   st.bind(3, static_cast<int32_t>(record.flow()));
-  st.bind(4, record.hs_code());
+  st.bindNoCopy(4, record.hs_code());
   st.bind(5, record.period().year() * 100 + record.period().month());
-  st.bind(6, record.manufacturer());
+  st.bindNoCopy(6, record.manufacturer());
 }
+
+// The rollups' statements on the writer connection. Errors are thrown
+// (SQLite::Exception) inside and returned as a status.
+class SqliteRollupTables final : public RollupTables {
+ public:
+  explicit SqliteRollupTables(SQLite::Database& db)
+      : cell_(db, kHsMonthCellSql),
+        put_cells_(db, absl::StrCat(kHsMonthInsert, "VALUES "), 12,
+                   kHsMonthReplace),
+        partner_month_(db, kPartnerMonthHead, 8, kPartnerMonthTail) {}
+
+  absl::StatusOr<std::vector<HsMonthFigures>> ReadHsMonth(
+      std::span<const HsMonthKey> keys) override {
+    try {
+      std::vector<HsMonthFigures> cells(keys.size());
+      for (size_t i = 0; i < keys.size(); ++i) {
+        ScopedStatementReset reset(cell_);
+        BindCellKey(cell_, keys[i]);
+        if (!cell_.executeStep()) continue;  // not stored: zeros
+        HsMonthFigures& c = cells[i];
+        c.has_world = cell_.getColumn(0).getInt() != 0;
+        c.world = {cell_.getColumn(1).getInt64(),
+                   cell_.getColumn(2).getInt64()};
+        c.partner_rows = cell_.getColumn(3).getInt64();
+        c.partner = {cell_.getColumn(4).getInt64(),
+                     cell_.getColumn(5).getInt64()};
+      }
+      return cells;
+    } catch (const SQLite::Exception& e) {
+      return SqliteErrorToStatus(e, "read hs_month");
+    }
+  }
+
+  absl::Status PutHsMonth(std::span<const HsMonthRow> rows) override {
+    try {
+      put_cells_.Write(rows.size(),
+                       [&](SQLite::Statement& st, int p, size_t i) {
+                         const HsMonthRow& row = rows[i];
+                         const HsMonthFigures& f = row.figures;
+                         st.bindNoCopy(p, row.key.reporter);
+                         st.bind(p + 1, row.key.flow);
+                         st.bindNoCopy(p + 2, row.key.manufacturer);
+                         st.bind(p + 3, row.key.period);
+                         st.bindNoCopy(p + 4, row.key.hs_code);
+                         st.bind(p + 5, row.powertrain);
+                         st.bind(p + 6, f.has_world ? 1 : 0);
+                         st.bind(p + 7, f.world.value_usd);
+                         st.bind(p + 8, f.world.quantity);
+                         st.bind(p + 9, f.partner_rows);
+                         st.bind(p + 10, f.partner.value_usd);
+                         st.bind(p + 11, f.partner.quantity);
+                       });
+      return absl::OkStatus();
+    } catch (const SQLite::Exception& e) {
+      return SqliteErrorToStatus(e, "write hs_month");
+    }
+  }
+
+  absl::Status AddPartnerMonth(std::span<const PartnerMonthRow> rows) override {
+    try {
+      partner_month_.Write(rows.size(),
+                           [&](SQLite::Statement& st, int p, size_t i) {
+                             const PartnerMonthRow& row = rows[i];
+                             st.bindNoCopy(p, row.key.reporter);
+                             st.bind(p + 1, row.key.flow);
+                             st.bind(p + 2, row.key.powertrain);
+                             st.bind(p + 3, row.key.period);
+                             st.bindNoCopy(p + 4, row.key.partner);
+                             st.bind(p + 5, row.rows);
+                             st.bind(p + 6, row.figures.value_usd);
+                             st.bind(p + 7, row.figures.quantity);
+                           });
+      return absl::OkStatus();
+    } catch (const SQLite::Exception& e) {
+      return SqliteErrorToStatus(e, "write partner_month");
+    }
+  }
+
+ private:
+  // ?1..?5 in hs_month key order; the key outlives the statement's run.
+  static void BindCellKey(SQLite::Statement& st, const HsMonthKey& key) {
+    st.bindNoCopy(1, key.reporter);
+    st.bind(2, key.flow);
+    st.bindNoCopy(3, key.manufacturer);
+    st.bind(4, key.period);
+    st.bindNoCopy(5, key.hs_code);
+  }
+
+  SQLite::Statement cell_;
+  SqliteMultiRowInsert put_cells_;
+  SqliteMultiRowInsert partner_month_;
+};
 
 }  // namespace
 
@@ -127,24 +204,18 @@ struct SqliteIngestStore::WriteStatements {
         insert_record(db, kInsertRecordSql),
         insert_revision(db, kInsertRevisionSql),
         update_record(db, kUpdateRecordSql),
-        hs_month_world(db, kHsMonthWorldSql),
-        hs_month_partner(db, kHsMonthPartnerSql),
-        hs_month_cell(db, kHsMonthCellSql),
-        partner_month(db, kPartnerMonthSql),
         request_id_taken(db, kRequestIdTakenSql),
         insert_batch(db, kInsertBatchSql),
+        rollups(db),
         facts(db) {}
 
   SQLite::Statement select_record;
   SQLite::Statement insert_record;
   SQLite::Statement insert_revision;
   SQLite::Statement update_record;
-  SQLite::Statement hs_month_world;
-  SQLite::Statement hs_month_partner;
-  SQLite::Statement hs_month_cell;
-  SQLite::Statement partner_month;
   SQLite::Statement request_id_taken;
   SQLite::Statement insert_batch;
+  SqliteRollupTables rollups;
   SqliteFactsTables facts;
 };
 
@@ -182,9 +253,13 @@ class SqliteIngestStore::Batch final : public BatchWriter {
   // applied, so nothing of it may commit) and returns the status.
   absl::Status Fail(const SQLite::Exception& e, std::string_view what);
 
-  // Adds value/quantity deltas of one record to the rollups.
-  void AddToRollups(const v1::TradeRecord& record, int rows_delta,
-                    int64_t value_delta, int64_t quantity_delta);
+  // Marks the batch failed with `status` (from a flush) and returns it.
+  absl::Status Fail(absl::Status status, std::string_view what);
+
+  // Adds a written record's change to the rollups; writes the held cells
+  // when they reach the store's bound.
+  absl::Status AddToRollups(const v1::TradeRecord& record, bool new_record,
+                            const Figures& delta);
 
   SqliteIngestStore& store_;
   const BatchMeta meta_;
@@ -193,6 +268,7 @@ class SqliteIngestStore::Batch final : public BatchWriter {
   const int64_t data_version_;
   int64_t inserted_ = 0;  // rows added to records, for meta record_count
   std::optional<absl::Status> failed_;
+  RollupDeltas rollups_{store_.config_.max_rollup_cells};
   FactsMaintainer facts_;
 };
 
@@ -208,74 +284,21 @@ absl::Status SqliteIngestStore::Batch::Fail(const SQLite::Exception& e,
   return status;
 }
 
-void SqliteIngestStore::Batch::AddToRollups(const v1::TradeRecord& record,
-                                            int rows_delta, int64_t value_delta,
-                                            int64_t quantity_delta) {
+absl::Status SqliteIngestStore::Batch::Fail(absl::Status status,
+                                            std::string_view what) {
+  status = absl::Status(
+      status.code(), absl::StrCat("batch ", batch_id_, ": ", ToAbsl(what), ": ",
+                                  status.message()));
+  failed_ = status;
+  return status;
+}
+
+absl::Status SqliteIngestStore::Batch::AddToRollups(
+    const v1::TradeRecord& record, bool new_record, const Figures& delta) {
+  rollups_.Add(record, new_record, delta);
+  if (!rollups_.full()) return absl::OkStatus();
   WriteStatements& w = *store_.write_;
-  const PowertrainClass cls = ClassifyHsCode(record.hs_code());
-  const int powertrain = static_cast<int>(cls);
-  const int period = record.period().year() * 100 + record.period().month();
-  const bool world = record.partner() == kWorldCode;
-
-  SQLite::Statement& hs = world ? w.hs_month_world : w.hs_month_partner;
-  ScopedStatementReset hs_reset(hs);
-  hs.bind(1, record.reporter());
-  hs.bind(2, static_cast<int32_t>(record.flow()));
-  hs.bind(3, record.manufacturer());
-  hs.bind(4, period);
-  hs.bind(5, record.hs_code());
-  hs.bind(6, powertrain);
-  if (world) {
-    hs.bind(7, value_delta);
-    hs.bind(8, quantity_delta);
-  } else {
-    hs.bind(7, rows_delta);
-    hs.bind(8, value_delta);
-    hs.bind(9, quantity_delta);
-  }
-  hs.exec();
-  // The cell after the change, from which its total's change follows
-  // (CellTotalDelta).
-  SQLite::Statement& cell = w.hs_month_cell;
-  ScopedStatementReset cell_reset(cell);
-  cell.bind(1, record.reporter());
-  cell.bind(2, static_cast<int32_t>(record.flow()));
-  cell.bind(3, record.manufacturer());
-  cell.bind(4, period);
-  cell.bind(5, record.hs_code());
-  if (!cell.executeStep()) {
-    throw SQLite::Exception("hs_month cell missing after upsert", SQLITE_ERROR);
-  }
-  const CellAfter after{
-      cell.getColumn(0).getInt() != 0,
-      {cell.getColumn(1).getInt64(), cell.getColumn(2).getInt64()},
-      {cell.getColumn(3).getInt64(), cell.getColumn(4).getInt64()}};
-  const Figures delta{value_delta, quantity_delta};
-  facts_.AddCell(record.reporter(), static_cast<int>(record.flow()),
-                 record.manufacturer(), period, cls,
-                 CellTotalDelta(world, rows_delta == 1, after, delta));
-
-  // Partner breakdowns use official figures only, and World is no partner.
-  if (world || !record.manufacturer().empty()) return;
-  facts_.AddPartner(record.reporter(), static_cast<int>(record.flow()), period,
-                    cls, record.partner(), delta);
-  SQLite::Statement& pm = w.partner_month;
-  ScopedStatementReset pm_reset(pm);
-  pm.bind(1, record.reporter());
-  pm.bind(2, static_cast<int32_t>(record.flow()));
-  pm.bind(3, powertrain);
-  pm.bind(4, period);
-  pm.bind(5, record.partner());
-  pm.bind(6, rows_delta);
-  pm.bind(7, value_delta);
-  pm.bind(8, quantity_delta);
-  pm.exec();
-  if (facts_.pending_named() > FactsMaintainer::kMaxPendingNamed) {
-    absl::Status flushed = facts_.FlushNamed(w.facts);
-    if (!flushed.ok()) {
-      throw SQLite::Exception(std::string(flushed.message()), SQLITE_ERROR);
-    }
-  }
+  return rollups_.Flush(w.rollups, facts_, w.facts);
 }
 
 absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
@@ -283,7 +306,27 @@ absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
   RETURN_IF_ERROR(CheckUsable());
   WriteStatements& w = *store_.write_;
   try {
-    std::optional<int64_t> record_id;
+    {
+      ScopedStatementReset reset(w.insert_record);
+      BindKey(w.insert_record, record);
+      w.insert_record.bind(7, record.value_usd());
+      w.insert_record.bind(8, record.quantity());
+      w.insert_record.bind(9, record.net_weight_kg());
+      w.insert_record.bindNoCopy(10, record.source());
+      w.insert_record.bind(11, batch_id_);
+      if (w.insert_record.exec() == 1) {
+        ++inserted_;
+        if (absl::Status s =
+                AddToRollups(record, /*new_record=*/true,
+                             Figures{record.value_usd(), record.quantity()});
+            !s.ok()) {
+          return Fail(std::move(s), "upsert");
+        }
+        return UpsertOutcome::kInserted;
+      }
+    }
+    // The key is stored: compare with its figures.
+    int64_t record_id = 0;
     int64_t old_value = 0;
     int64_t old_quantity = 0;
     int64_t old_weight = 0;
@@ -292,28 +335,16 @@ absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
     {
       ScopedStatementReset reset(w.select_record);
       BindKey(w.select_record, record);
-      if (w.select_record.executeStep()) {
-        record_id = w.select_record.getColumn(0).getInt64();
-        old_value = w.select_record.getColumn(1).getInt64();
-        old_quantity = w.select_record.getColumn(2).getInt64();
-        old_weight = w.select_record.getColumn(3).getInt64();
-        old_source = w.select_record.getColumn(4).getString();
-        old_batch = w.select_record.getColumn(5).getInt64();
+      if (!w.select_record.executeStep()) {
+        throw SQLite::Exception("record neither inserted nor found",
+                                SQLITE_ERROR);
       }
-    }
-
-    if (!record_id.has_value()) {
-      ScopedStatementReset reset(w.insert_record);
-      BindKey(w.insert_record, record);
-      w.insert_record.bind(7, record.value_usd());
-      w.insert_record.bind(8, record.quantity());
-      w.insert_record.bind(9, record.net_weight_kg());
-      w.insert_record.bind(10, record.source());
-      w.insert_record.bind(11, batch_id_);
-      w.insert_record.exec();
-      AddToRollups(record, 1, record.value_usd(), record.quantity());
-      ++inserted_;
-      return UpsertOutcome::kInserted;
+      record_id = w.select_record.getColumn(0).getInt64();
+      old_value = w.select_record.getColumn(1).getInt64();
+      old_quantity = w.select_record.getColumn(2).getInt64();
+      old_weight = w.select_record.getColumn(3).getInt64();
+      old_source = w.select_record.getColumn(4).getString();
+      old_batch = w.select_record.getColumn(5).getInt64();
     }
 
     if (old_value == record.value_usd() && old_quantity == record.quantity() &&
@@ -323,7 +354,7 @@ absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
 
     {
       ScopedStatementReset reset(w.insert_revision);
-      w.insert_revision.bind(1, *record_id);
+      w.insert_revision.bind(1, record_id);
       w.insert_revision.bind(2, old_batch);
       w.insert_revision.bind(3, batch_id_);
       w.insert_revision.bind(4, old_value);
@@ -339,11 +370,16 @@ absl::StatusOr<UpsertOutcome> SqliteIngestStore::Batch::Upsert(
       w.update_record.bind(3, record.net_weight_kg());
       w.update_record.bind(4, record.source());
       w.update_record.bind(5, batch_id_);
-      w.update_record.bind(6, *record_id);
+      w.update_record.bind(6, record_id);
       w.update_record.exec();
     }
-    AddToRollups(record, 0, record.value_usd() - old_value,
-                 record.quantity() - old_quantity);
+    if (absl::Status s =
+            AddToRollups(record, /*new_record=*/false,
+                         Figures{record.value_usd() - old_value,
+                                 record.quantity() - old_quantity});
+        !s.ok()) {
+      return Fail(std::move(s), "upsert");
+    }
     return UpsertOutcome::kUpdated;
   } catch (const SQLite::Exception& e) {
     return Fail(e, "upsert");
@@ -372,7 +408,10 @@ absl::StatusOr<BatchInfo> SqliteIngestStore::Batch::Commit(
         return *failed_;
       }
     }
-    if (absl::Status facts = facts_.Flush(w.facts); !facts.ok()) {
+    // The rollups first: their flush tells the facts how the cells moved.
+    absl::Status facts = rollups_.Flush(w.rollups, facts_, w.facts);
+    if (facts.ok()) facts = facts_.Flush(w.facts);
+    if (!facts.ok()) {
       failed_ = facts;
       transaction_.reset();  // roll back
       return facts;

@@ -27,7 +27,8 @@ namespace evtrade::store {
 // A batch is one BEGIN IMMEDIATE transaction: it takes SQLite's write lock
 // at BeginBatch, so a second writer process waits (busy timeout) rather than
 // interleaving. Record upserts, revision rows, the hs_month/partner_month
-// rollups (by deltas), the batches row and the meta counters all commit
+// rollups (gathered per batch and written once per touched cell,
+// rollup_deltas.h), the batches row and the meta counters all commit
 // together or not at all.
 //
 // Thread-safe. BeginBatch blocks while another BatchWriter of this store is

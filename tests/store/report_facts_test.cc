@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/store/facts_check.h"
 #include "common/store/open_store.h"
 #include "common/store/rollup_check.h"
@@ -59,6 +60,17 @@ class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
       ASSERT_TRUE((*batch)->Commit({}, "r").ok());
     }
   }
+
+  // Reopens the store writing its rollups every `max_rollup_cells` cells.
+  void Reopen(size_t max_rollup_cells) {
+    store_.reset();
+    config_.max_rollup_cells = max_rollup_cells;
+    auto store = OpenIngestStore(config_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  void RandomIngestsAndRevisions();
 
   std::vector<std::string> Differences() {
     absl::StatusOr<std::vector<std::string>> diff =
@@ -148,7 +160,7 @@ TEST_P(ReportFactsTest, WorldRowReplacesPartnerSumInTotals) {
 // Random inserts, revisions (up and down, so record highs appear and
 // vanish), World and manufacturer rows, several years, rolled-back
 // batches: after every batch the facts equal their rebuild.
-TEST_P(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
+void ReportFactsTest::RandomIngestsAndRevisions() {
   std::mt19937 rng(20221204);
   const std::vector<std::string> reporters = {"CHN", "DEU", "JPN"};
   const std::vector<std::string> partners = {"W00", "BEL", "GBR", "S19", "USA"};
@@ -192,6 +204,168 @@ TEST_P(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
                            " value_usd > record_value")[0]),
             10);
   EXPECT_GT(std::stoi(Rows("SELECT COUNT(*) FROM exporter_standing")[0]), 30);
+}
+
+TEST_P(ReportFactsTest, RandomIngestsAndRevisionsKeepFactsExact) {
+  RandomIngestsAndRevisions();
+}
+
+// The same with the rollups written every 2 cells: many flushes inside each
+// batch, revisions and World rows on both sides of a flush.
+TEST_P(ReportFactsTest, RandomIngestsWithTinyRollupFlushesKeepFactsExact) {
+  Reopen(2);
+  RandomIngestsAndRevisions();
+}
+
+// Rollups written every 3 cells. Batch 1: a revision of a record already
+// flushed, a World row after its cell's partner rows, a partner row after
+// the World row, a revised World row, a manufacturer's World and partner
+// rows. Batch 2: a World row for a cell whose partners came in batch 1,
+// revisions and unchanged rows. Every figure hand-computed.
+TEST_P(ReportFactsTest, RollupsFlushedMidBatchAreExact) {
+  Reopen(3);
+  Ingest({Rec("DEU", "BEL", "870380", 202211, 10, 1),
+          Rec("DEU", "FRA", "870380", 202211, 20, 2),
+          Rec("DEU", "BEL", "870360", 202211, 7, 1),
+          Rec("DEU", "BEL", "870380", 202212, 50, 2),
+          Rec("DEU", "BEL", "870380", 202211, 15, 1),  // revision: +5
+          Rec("DEU", "W00", "870380", 202211, 100, 5),
+          Rec("DEU", "GBR", "870380", 202211, 30, 3),
+          Rec("DEU", "W00", "870380", 202211, 120, 6),  // revision: +20
+          Rec("DEU", "W00", "870380", 202211, 40, 2, "BMW"),
+          Rec("DEU", "BEL", "870380", 202211, 5, 1, "BMW"),
+          Rec("DEU", "USA", "870380", 202212, 60, 3)});
+  const std::string hs_month =
+      "SELECT period, hs_code, powertrain, has_world, world_value,"
+      " world_quantity, partner_rows, partner_value, partner_quantity,"
+      " manufacturer FROM hs_month ORDER BY manufacturer, period, hs_code";
+  const std::string partner_month =
+      "SELECT period, powertrain, partner, rows, value_usd, quantity"
+      " FROM partner_month ORDER BY period, powertrain, partner";
+  const std::string all =
+      "SELECT period, value_usd, quantity FROM series_facts WHERE segment = 1"
+      " ORDER BY period";
+  const std::string partners =
+      "SELECT period, partner, value_usd, quantity FROM partner_facts"
+      " WHERE segment = 1 ORDER BY period, partner";
+  const std::string makers =
+      "SELECT period, manufacturer, value_usd, quantity FROM maker_facts"
+      " WHERE segment = 1 ORDER BY period, manufacturer";
+  EXPECT_THAT(Rows(hs_month),
+              ::testing::ElementsAre("202211|870360|2|0|0|0|1|7|1|",
+                                     "202211|870380|1|1|120|6|3|65|6|",
+                                     "202212|870380|1|0|0|0|2|110|5|",
+                                     "202211|870380|1|1|40|2|1|5|1|BMW"));
+  EXPECT_THAT(
+      Rows(partner_month),
+      ::testing::ElementsAre("202211|1|BEL|1|15|1", "202211|1|FRA|1|20|2",
+                             "202211|1|GBR|1|30|3", "202211|2|BEL|1|7|1",
+                             "202212|1|BEL|1|50|2", "202212|1|USA|1|60|3"));
+  // 202211: World 120 (not the partners' 65) + the PHEV cell's 7.
+  EXPECT_THAT(Rows(all),
+              ::testing::ElementsAre("202211|127|7", "202212|110|5"));
+  EXPECT_THAT(Rows(partners),
+              ::testing::ElementsAre("202211|BEL|22|2", "202211|FRA|20|2",
+                                     "202211|GBR|30|3", "202212|BEL|50|2",
+                                     "202212|USA|60|3"));
+  EXPECT_THAT(Rows(makers), ::testing::ElementsAre("202211|BMW|40|2"));
+  EXPECT_THAT(Differences(), IsEmpty());
+
+  Ingest({Rec("DEU", "W00", "870380", 202212, 200, 9),
+          Rec("DEU", "BEL", "870380", 202211, 25, 1),   // revision: +10
+          Rec("DEU", "W00", "870380", 202211, 120, 6),  // unchanged
+          Rec("DEU", "BEL", "870360", 202211, 7, 1),    // unchanged
+          Rec("DEU", "W00", "870380", 202211, 44, 2, "BMW"),
+          Rec("DEU", "FRA", "870380", 202212, 5, 1)});
+  EXPECT_THAT(Rows(hs_month),
+              ::testing::ElementsAre("202211|870360|2|0|0|0|1|7|1|",
+                                     "202211|870380|1|1|120|6|3|75|6|",
+                                     "202212|870380|1|1|200|9|3|115|6|",
+                                     "202211|870380|1|1|44|2|1|5|1|BMW"));
+  EXPECT_THAT(
+      Rows(partner_month),
+      ::testing::ElementsAre("202211|1|BEL|1|25|1", "202211|1|FRA|1|20|2",
+                             "202211|1|GBR|1|30|3", "202211|2|BEL|1|7|1",
+                             "202212|1|BEL|1|50|2", "202212|1|FRA|1|5|1",
+                             "202212|1|USA|1|60|3"));
+  // 202212: the World row (200) replaces the partners' 110, and the later
+  // FRA row does not count in it.
+  EXPECT_THAT(Rows(all),
+              ::testing::ElementsAre("202211|127|7", "202212|200|9"));
+  EXPECT_THAT(Rows(partners),
+              ::testing::ElementsAre("202211|BEL|32|2", "202211|FRA|20|2",
+                                     "202211|GBR|30|3", "202212|BEL|50|2",
+                                     "202212|FRA|5|1", "202212|USA|60|3"));
+  EXPECT_THAT(Rows(makers), ::testing::ElementsAre("202211|BMW|44|2"));
+  EXPECT_THAT(Differences(), IsEmpty());
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  EXPECT_THAT(*rollups, IsEmpty());
+}
+
+// One flush of more cells than a multi-row statement holds (SQLite writes 64
+// rows per INSERT, the rest one by one): 120 hs_month cells, 360
+// partner_month cells, then every record revised by +1 in a second batch.
+TEST_P(ReportFactsTest, ManyCellsInOneFlushAreExact) {
+  const std::vector<std::string> reporters = {"CHN", "DEU", "JPN", "KOR",
+                                              "USA"};
+  const std::vector<std::string> partners = {"BEL", "FRA", "GBR", "W00"};
+  const std::vector<std::string> hs_codes = {"870380", "870360"};
+  for (int revision = 0; revision < 2; ++revision) {
+    std::vector<v1::TradeRecord> records;
+    for (const std::string& reporter : reporters) {
+      for (int month = 1; month <= 12; ++month) {
+        for (const std::string& partner : partners) {
+          for (const std::string& hs_code : hs_codes) {
+            // World: 100 per month; each other partner: the month.
+            const int64_t value = (partner == "W00" ? 100 : month) + revision;
+            records.push_back(
+                Rec(reporter, partner, hs_code, 202200 + month, value, 1));
+          }
+        }
+      }
+    }
+    Ingest(records);
+    // Partner values: 5 reporters x 2 codes x 3 partners x (1 + ... + 12)
+    // = 30 x 78 = 2340, plus 360 x revision.
+    EXPECT_THAT(
+        Rows("SELECT COUNT(*), SUM(has_world), SUM(world_value),"
+             " SUM(partner_rows), SUM(partner_value) FROM hs_month"),
+        ::testing::ElementsAre(absl::StrCat("120|120|", 120 * (100 + revision),
+                                            "|360|", 2340 + 360 * revision)));
+    EXPECT_THAT(Rows("SELECT COUNT(*), SUM(rows), SUM(value_usd) FROM"
+                     " partner_month"),
+                ::testing::ElementsAre(
+                    absl::StrCat("360|360|", 2340 + 360 * revision)));
+    // All vehicles: each month the World rows of both codes.
+    EXPECT_THAT(
+        Rows("SELECT COUNT(*), SUM(value_usd) FROM series_facts"
+             " WHERE segment = 1"),
+        ::testing::ElementsAre(absl::StrCat("60|", 120 * (100 + revision))));
+    EXPECT_THAT(Differences(), IsEmpty()) << "revision " << revision;
+  }
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  EXPECT_THAT(*rollups, IsEmpty());
+}
+
+// Names travel through the flushes intact, also characters that array
+// literals (PostgreSQL's unnest) and SQL quote or escape.
+TEST_P(ReportFactsTest, NamesWithQuotesAndBracesSurviveTheFlush) {
+  const std::string maker = "Mc\"Laren\\, {NULL} 'é'";
+  Ingest({Rec("DEU", "W00", "870380", 202211, 40, 2, maker),
+          Rec("DEU", "BEL", "870380", 202211, 5, 1, maker),
+          Rec("DEU", "BEL", "870380", 202211, 9, 1)});
+  EXPECT_THAT(Rows("SELECT world_value, partner_value, manufacturer FROM"
+                   " hs_month ORDER BY manufacturer"),
+              ::testing::ElementsAre("0|9|", "40|5|" + maker));
+  EXPECT_THAT(Rows("SELECT manufacturer, value_usd FROM maker_facts"
+                   " WHERE segment = 1"),
+              ::testing::ElementsAre(maker + "|40"));
+  EXPECT_THAT(Differences(), IsEmpty());
+  absl::StatusOr<std::vector<std::string>> rollups = RollupDifferences(config_);
+  ASSERT_TRUE(rollups.ok()) << rollups.status();
+  EXPECT_THAT(*rollups, IsEmpty());
 }
 
 // A v1 store (written before the facts existed) gets them from the v2
