@@ -21,6 +21,7 @@
 #include "common/store/rollup_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ingest_store_fixture.h"
 #include "tests/support/store_backends.h"
 
 namespace evtrade::store {
@@ -50,17 +51,8 @@ v1::TradeRecord Rec(std::string reporter, std::string partner,
   return r;
 }
 
-class IngestStoreTest : public ::testing::TestWithParam<testing::Backend> {
+class IngestStoreTest : public testing::FreshIngestStoreTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
-    ASSERT_TRUE(db.ok()) << db.status();
-    config_.db = *db;
-    auto store = OpenIngestStore(config_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-
   std::unique_ptr<BatchWriter> Begin(std::string request_id = "") {
     BatchMeta meta;
     meta.request_id = std::move(request_id);
@@ -117,9 +109,6 @@ class IngestStoreTest : public ::testing::TestWithParam<testing::Backend> {
     ASSERT_TRUE(diff.ok()) << diff.status();
     EXPECT_THAT(*diff, IsEmpty());
   }
-
-  StoreConfig config_;
-  std::unique_ptr<IngestStore> store_;
 };
 
 EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(IngestStoreTest);

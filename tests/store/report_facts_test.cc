@@ -14,6 +14,7 @@
 #include "common/store/rollup_check.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/ingest_store_fixture.h"
 #include "tests/support/store_backends.h"
 
 namespace evtrade::store {
@@ -39,17 +40,8 @@ v1::TradeRecord Rec(const std::string& reporter, const std::string& partner,
   return r;
 }
 
-class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
+class ReportFactsTest : public testing::FreshIngestStoreTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::string> db = testing::FreshStore(GetParam());
-    ASSERT_TRUE(db.ok()) << db.status();
-    config_.db = *db;
-    auto store = OpenIngestStore(config_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-
   void Ingest(const std::vector<v1::TradeRecord>& records, bool commit = true) {
     auto batch = store_->BeginBatch(BatchMeta{"", "unit", "tester"});
     ASSERT_TRUE(batch.ok()) << batch.status();
@@ -63,11 +55,8 @@ class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
 
   // Reopens the store writing its rollups every `max_rollup_cells` cells.
   void Reopen(size_t max_rollup_cells) {
-    store_.reset();
     config_.max_rollup_cells = max_rollup_cells;
-    auto store = OpenIngestStore(config_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    OpenStore();
   }
 
   void RandomIngestsAndRevisions();
@@ -93,9 +82,6 @@ class ReportFactsTest : public ::testing::TestWithParam<testing::Backend> {
     }
     return rows;
   }
-
-  StoreConfig config_;
-  std::unique_ptr<IngestStore> store_;
 };
 
 EVTRADE_INSTANTIATE_FOR_EACH_BACKEND(ReportFactsTest);
