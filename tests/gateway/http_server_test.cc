@@ -488,6 +488,43 @@ TEST_F(HttpServerTest, BodyAtTheLimitPassesAndOneByteMoreGets413) {
   EXPECT_EQ(StatusOf(chunked.ReadToEof(deadline, closed)), 413);
 }
 
+// curl sends "Expect: 100-continue" with a body over 1 KiB and waits (a
+// second) for the interim answer before the body: the server answers at
+// once, and refuses a body over the limit from its head, unsent.
+TEST_F(HttpServerTest,
+       ExpectContinueIsAnsweredAtOnceAndAnOversizedBodyRefused) {
+  Start({.header_timeout = absl::Seconds(5),
+         .body_timeout = absl::Seconds(5),
+         .max_body_bytes = 4000});
+  const absl::Time deadline = absl::Now() + absl::Seconds(4);
+  auto head_of = [](size_t length) {
+    return absl::StrCat("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: ",
+                        length, "\r\nExpect: 100-continue\r\n\r\n");
+  };
+  RawClient client(port());
+  ASSERT_TRUE(client.Send(head_of(2000), deadline));
+  const absl::Time sent = absl::Now();
+  EXPECT_EQ(client.ReadResponse(deadline), "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT_LT(absl::Now() - sent, absl::Milliseconds(500));
+  ASSERT_TRUE(client.Send(std::string(2000, 'b'), deadline));
+  const std::string ok = client.ReadResponse(deadline);
+  EXPECT_EQ(StatusOf(ok), 200) << ok;
+  EXPECT_EQ(BodyOf(ok), "POST /echo\nbody 2000\n");
+
+  // A client that sends the body without waiting gets no interim answer.
+  const std::string eager =
+      client.RoundTrip(head_of(3) + "abc", absl::Now() + absl::Seconds(4));
+  EXPECT_EQ(StatusOf(eager), 200) << eager;
+  EXPECT_EQ(BodyOf(eager), "POST /echo\nbody 3\n");
+
+  RawClient over(port());
+  ASSERT_TRUE(over.Send(head_of(4001), deadline));
+  bool closed = false;
+  const std::string refused = over.ReadToEof(deadline, closed);
+  EXPECT_EQ(StatusOf(refused), 413) << refused;
+  EXPECT_TRUE(closed);
+}
+
 TEST_F(HttpServerTest, FullWorkerQueueGets503WithRetryAfter) {
   Start({.worker_threads = 1, .max_queued_requests = 1});
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
