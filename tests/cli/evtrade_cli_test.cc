@@ -697,6 +697,9 @@ TEST_P(EvtradeCliTest, PrintsTheGatewaysReport) {
   FakeGateway gateway;
   grpc::ServerBuilder builder;
   int port = 0;
+  // No SO_REUSEPORT (gRPC's default): with it, port 0 may be given to this
+  // server and to another test's at once, and connections split between them.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(&gateway);

@@ -203,6 +203,9 @@ std::unique_ptr<InProcessServer> InProcessServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int bound_port = 0;
+  // No SO_REUSEPORT (gRPC's default): with it, port 0 may be given to this
+  // server and to another test's at once, and connections split between them.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
                            grpc::InsecureServerCredentials(), &bound_port);
   for (grpc::Service* service : services) builder.RegisterService(service);

@@ -5,6 +5,7 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -50,8 +51,16 @@ void GatewayHarness::StartGateway(gateway::QueryClientConfig client_config,
   forwarder_ = std::make_unique<gateway::QueryForwarder>(client_.get());
   gateway_server_ =
       InProcessServer::Start({gateway_service_.get(), forwarder_.get()});
+  ASSERT_NE(gateway_server_, nullptr);
   auto channel = grpc::CreateChannel(gateway_server_->address(),
                                      grpc::InsecureChannelCredentials());
+  // The tests' calls have no wait_for_ready: a first connection attempt
+  // that fails (seen once, on a loaded machine) would fail them all until
+  // the channel's reconnect backoff passes. Connect before they start.
+  EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
+                                        std::chrono::seconds(10)))
+      << "no connection to the in-process gateway at "
+      << gateway_server_->address();
   gateway_stub_ = v1::GatewayService::NewStub(channel);
   query_stub_ = v1::QueryService::NewStub(channel);
 }
